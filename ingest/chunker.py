@@ -1,0 +1,168 @@
+"""Structure-aware chunking: blocks -> citable chunks with a heading trail.
+
+Chunks close at section headings, grow block by block (paragraphs, bullets, table rows)
+up to a target size, and only fall back to sentence boundaries when one block is larger
+than the ceiling: a chunk never ends mid-sentence. Sub-headings that fall inside a chunk
+stay in its text; the trail ("Priority: Violence reduction > Over the coming year we will")
+records the headings in force where the chunk starts. Bundled files are cut into parts
+(e.g. cabinet report / plan / equality assessment) and no chunk spans two parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from cspkb.settings import ChunkSettings
+from ingest.models import Chunk, DocumentMeta, Page, PartSpec
+from ingest.structure import Block, parse_blocks, split_sentences
+
+
+@dataclass
+class _Draft:
+    trail: list[str]
+    part: int
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return sum(b.words for b in self.blocks)
+
+    def has_content(self) -> bool:
+        return any(b.kind != "heading" for b in self.blocks)
+
+
+def _split_long(block: Block, target: int) -> list[Block]:
+    """A block over the ceiling becomes several, each a run of whole sentences."""
+    pieces: list[Block] = []
+    current: list[str] = []
+    for sentence in split_sentences(block.text):
+        if current and len(" ".join(current + [sentence]).split()) > target:
+            pieces.append(Block(block.kind, " ".join(current), block.page_start, block.page_end))
+            current = []
+        current.append(sentence)
+    if current:
+        pieces.append(Block(block.kind, " ".join(current), block.page_start, block.page_end))
+    return pieces
+
+
+def _part_starts(blocks: list[Block], parts: list[PartSpec]) -> dict[int, int]:
+    """Block index -> part index for each part's first block (part 0 starts the file)."""
+    starts: dict[int, int] = {}
+    search_from = 0
+    for p_index, spec in enumerate(parts):
+        if not spec.starts_with:
+            continue
+        marker = spec.starts_with.strip().lower()
+        for b_index in range(search_from, len(blocks)):
+            if blocks[b_index].text.lower().startswith(marker):
+                starts[b_index] = p_index
+                search_from = b_index + 1
+                break
+    return starts
+
+
+def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -> list[_Draft]:
+    """Group blocks into chunk drafts (no ids yet)."""
+    blocks = parse_blocks(pages)
+    starts = _part_starts(blocks, parts)
+    drafts: list[_Draft] = []
+    trail: list[str] = []  # [level-1 heading, level-2 heading]
+    part = 0
+    current = _Draft([], part)
+
+    def close() -> None:
+        nonlocal current
+        if current.has_content():
+            drafts.append(current)
+        current = _Draft(list(trail), part)
+
+    for index, block in enumerate(blocks):
+        if index in starts:
+            close()
+            part, trail = starts[index], []
+            current = _Draft([], part)
+        if block.kind == "heading":
+            if block.level <= 1:
+                trail = [block.text]
+                close()
+                continue
+            trail = trail[:1] + [block.text]
+            if current.words >= cfg.min_words:
+                close()
+                continue
+            if not current.has_content():
+                current.trail = list(trail)
+                continue
+            current.blocks.append(block)  # a sub-heading inside a small chunk stays in its text
+            continue
+        pieces = _split_long(block, cfg.target_words) if block.words > cfg.max_words else [block]
+        for piece in pieces:
+            if current.has_content() and current.words + piece.words > cfg.max_words:
+                close()
+            current.blocks.append(piece)
+            if current.words >= cfg.target_words:
+                close()
+    close()
+    return _merge_small_tails(drafts, cfg)
+
+
+def _merge_small_tails(drafts: list[_Draft], cfg: ChunkSettings) -> list[_Draft]:
+    """A tiny chunk joins the previous one when they share trail and part and fit the ceiling;
+    a fragment of a few words at the start of a part joins the next one."""
+    merged: list[_Draft] = []
+    carry: list[Block] = []
+    for i, draft in enumerate(drafts):
+        if carry:
+            draft.blocks[:0] = carry
+            carry = []
+        nxt = drafts[i + 1] if i + 1 < len(drafts) else None
+        if draft.words < 10 and nxt is not None and nxt.part == draft.part and (
+            not merged or merged[-1].part != draft.part
+        ):
+            carry = draft.blocks
+            continue
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and draft.words < cfg.min_words
+            and prev.trail == draft.trail
+            and prev.part == draft.part
+            and prev.words + draft.words <= cfg.max_words
+        ):
+            prev.blocks.extend(draft.blocks)
+            continue
+        merged.append(draft)
+    return merged
+
+
+def chunk_document(pages: list[Page], meta: DocumentMeta, doc_sha256: str, cfg: ChunkSettings) -> list[Chunk]:
+    """Chunks of one document, with stable ids (document hash + position)."""
+    parts = meta.parts or [PartSpec(title=meta.title, doc_type=meta.doc_type)]
+    chunks: list[Chunk] = []
+    for position, draft in enumerate(draft_chunks(pages, parts, cfg)):
+        spec = parts[draft.part]
+        text = "\n".join(b.text for b in draft.blocks)
+        trail = " > ".join(draft.trail[: cfg.trail_depth])
+        page_values = [p for b in draft.blocks for p in (b.page_start, b.page_end) if p is not None]
+        chunks.append(
+            Chunk(
+                chunk_id=hashlib.sha256(f"{doc_sha256}:{position}".encode()).hexdigest()[:24],
+                text=text,
+                trail=trail,
+                position=position,
+                source=meta.source,
+                partnership=meta.partnership,
+                partnership_full=meta.partnership_full,
+                document=spec.title or meta.title,
+                doc_type=spec.doc_type or meta.doc_type,
+                period=spec.period or meta.period,
+                date=spec.date or meta.date,
+                page_start=min(page_values) if page_values else None,
+                page_end=max(page_values) if page_values else None,
+                section=trail or None,
+                inferred=meta.inferred,
+                text_hash=hashlib.sha256(f"{trail}\n{text}".encode()).hexdigest()[:24],
+            )
+        )
+    return chunks

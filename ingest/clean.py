@@ -1,0 +1,101 @@
+"""Cleaning what text extraction leaves behind.
+
+Removes stray control characters and formatting markup, repeated page headers/footers
+("Sensitivity: NOT PROTECTIVELY MARKED", "Draft V1.9", page numbers), joins words
+hyphenated across line ends and collapses runs of blank lines. Draft markers are reported
+before they are removed, so the document can be flagged as a draft.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ingest.models import Page
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
+_SPACES = re.compile(r"[ \u00a0\u2002-\u200a\u202f]+")
+_MARKUP = re.compile(r"\*{2,3}|</?(?:u|b|i|em|strong)>", re.IGNORECASE)
+_HYPHEN_BREAK = re.compile(r"(\w)-\n[ \t]*([a-z])")
+
+#: Lines that are page furniture wherever they occur.
+_BOILERPLATE = [
+    re.compile(r"^sensitivity:\s*.*$", re.IGNORECASE),
+    re.compile(r"^(?:official|official[- ]sensitive|not protectively marked)$", re.IGNORECASE),
+    re.compile(r"^draft\s+v(?:ersion)?\s*\d+(?:\.\d+)*$", re.IGNORECASE),
+    re.compile(r"^page\s+\d+(?:\s+of\s+\d+)?$", re.IGNORECASE),
+    re.compile(r"^\d{1,3}$"),
+    re.compile(r"^[ivx]{1,5}$"),  # roman page numbers
+]
+
+#: Signs that a document is a draft; reported (not necessarily removed).
+_DRAFT_MARKERS = [
+    re.compile(r"\bdraft\s+v(?:ersion)?\s*\d+(?:\.\d+)*\b", re.IGNORECASE),
+    re.compile(r"\bto be added following [^.\n]{0,80}", re.IGNORECASE),
+    re.compile(r"\[(?:tbc|tbd|placeholder)[^\]]*\]", re.IGNORECASE),
+    re.compile(r"\b(?:is|remains) still in draft form\b", re.IGNORECASE),
+]
+
+
+def normalise_characters(text: str) -> str:
+    """Line endings to \\n, control and zero-width characters out, odd spaces to plain spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _MARKUP.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
+
+
+def join_hyphenated(text: str) -> str:
+    """'commu-\\nnity' -> 'community'; 'Anti-\\nSocial' keeps its hyphen."""
+    text = _HYPHEN_BREAK.sub(r"\1\2", text)
+    return re.sub(r"(\w)-\n[ \t]*([A-Z])", r"\1-\2", text)
+
+
+def collapse_blank_lines(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def find_draft_markers(text: str) -> list[str]:
+    """Distinct draft markers found in the text, in order of appearance."""
+    found: list[str] = []
+    for pattern in _DRAFT_MARKERS:
+        for m in pattern.finditer(text):
+            marker = m.group(0).strip()
+            if marker not in found:
+                found.append(marker)
+    return found
+
+
+def is_boilerplate(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and any(p.match(s) for p in _BOILERPLATE)
+
+
+def _repeated_lines(pages: list[Page]) -> set[str]:
+    """Lines that recur on most pages (running headers/footers), digits normalised."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [ln.strip() for ln in page.text.split("\n") if ln.strip()]
+        edge = lines[:3] + lines[-3:]
+        counts.update({re.sub(r"\d+", "#", ln) for ln in edge})
+    threshold = max(3, int(0.5 * len(pages)))
+    return {ln for ln, n in counts.items() if n >= threshold}
+
+
+def clean_pages(pages: list[Page]) -> tuple[list[Page], list[str]]:
+    """Clean every page; returns the cleaned pages and the draft markers that were seen."""
+    normalised = [Page(p.number, normalise_characters(p.text)) for p in pages]
+    markers = find_draft_markers("\n".join(p.text for p in normalised))
+    repeated = _repeated_lines(normalised)
+    cleaned: list[Page] = []
+    for page in normalised:
+        kept = [
+            ln
+            for ln in page.text.split("\n")
+            if not is_boilerplate(ln) and re.sub(r"\d+", "#", ln.strip()) not in repeated
+        ]
+        text = collapse_blank_lines(join_hyphenated("\n".join(kept)))
+        cleaned.append(Page(page.number, text))
+    return cleaned, markers

@@ -1,0 +1,143 @@
+"""Which partnership a text is about: the registry of known partnerships and name detection.
+
+The registry (``corpus/partnerships.yaml``) lists each partnership's canonical short name,
+full name, aliases, acronyms and groups. Detection works for a whole document (which
+partnership published it) and for a question (which partnerships it names). Partnerships
+missing from the registry are recognised by the usual naming patterns
+("Safer X Partnership", "X Community Safety Partnership").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+
+@dataclass
+class Partnership:
+    name: str
+    full_name: str
+    aliases: list[str] = field(default_factory=list)
+    acronyms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Registry:
+    partnerships: list[Partnership] = field(default_factory=list)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, name: str) -> Partnership | None:
+        key = name.strip().lower()
+        return next(
+            (p for p in self.partnerships
+             if key in (p.name.lower(), p.full_name.lower(), *(a.lower() for a in p.aliases))),
+            None,
+        )
+
+    def canonical(self, name: str) -> str:
+        """The canonical short name for any known name; unknown names come back title-cased."""
+        found = self.get(name)
+        return found.name if found else name.strip()
+
+    def full_name(self, name: str) -> str:
+        found = self.get(name)
+        return found.full_name if found else name
+
+
+def load_registry(path: Path | None) -> Registry:
+    """Read the registry; a missing file gives an empty registry (detection still works by pattern)."""
+    if path is None or not path.exists():
+        return Registry()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    parts = [
+        Partnership(
+            name=str(p["name"]),
+            full_name=str(p.get("full_name") or p["name"]),
+            aliases=[str(a) for a in p.get("aliases") or []],
+            acronyms=[str(a) for a in p.get("acronyms") or []],
+        )
+        for p in raw.get("partnerships") or []
+    ]
+    groups = {str(k): [str(v) for v in vs] for k, vs in (raw.get("groups") or {}).items()}
+    return Registry(parts, groups)
+
+
+def _count(pattern: str, text: str, flags: int = re.IGNORECASE) -> int:
+    return len(re.findall(r"(?<![\w])" + re.escape(pattern) + r"(?![\w])", text, flags))
+
+
+_PATTERNS = [
+    re.compile(r"\bSafer ([A-Z][a-z]+) Partnership\b"),
+    re.compile(r"\b([A-Z][a-z]+)(?:'s)? Community Safety Partnership\b"),
+    re.compile(r"\bCommunity Safety Partnership for ([A-Z][a-z]+)\b"),
+]
+
+
+def detect_document_partnership(text: str, file_name: str, registry: Registry) -> tuple[str, str] | None:
+    """(short name, full name) of the partnership a document belongs to, or None.
+
+    Scores known partnerships by full names (x3), aliases (x2) and the area name (x1) in
+    the text, plus the file name (x5); a partnership named by pattern but not in the
+    registry is added with its pattern name. Acronyms are ignored here: they are ambiguous.
+    """
+    scores: Counter[str] = Counter()
+    full: dict[str, str] = {}
+    stem = file_name.lower()
+    for p in registry.partnerships:
+        full[p.name] = p.full_name
+        scores[p.name] += 3 * _count(p.full_name, text)
+        scores[p.name] += sum(2 * _count(a, text) for a in p.aliases)
+        scores[p.name] += _count(p.name, text)
+        if p.name.lower() in stem:
+            scores[p.name] += 5
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            place = m.group(1)
+            known = registry.get(place)
+            name = known.name if known else place
+            full.setdefault(name, m.group(0))
+            scores[name] += 3
+    scores = Counter({k: v for k, v in scores.items() if v > 0})
+    if not scores:
+        return None
+    best, _ = scores.most_common(1)[0]
+    return best, full[best]
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms a document defines, e.g. 'Safer Wolverhampton Partnership (SWP)' -> {'SWP': ...}."""
+    found: dict[str, str] = {}
+    for m in re.finditer(r"((?:[A-Z][\w&'’-]*[ \t]+(?:(?:and|of|for|the|&)[ \t]+)?){1,8})\(([A-Z][A-Za-z&]{1,9})\)", text):
+        words = m.group(1).strip()
+        acronym = m.group(2)
+        if acronym not in found:
+            found[acronym] = words
+    # glossary lines: "- SWP Safer Wolverhampton Partnership"
+    for m in re.finditer(r"^[-•]?\s*([A-Z][A-Z&]{1,9})\s+([A-Z][^\n]{3,80})$", text, re.MULTILINE):
+        found.setdefault(m.group(1), m.group(2).strip())
+    return found
+
+
+def partnerships_in_query(query: str, registry: Registry) -> list[str]:
+    """Canonical names of the partnerships a question names (names, full names, aliases,
+    acronyms, groups). An acronym shared by several partnerships names all of them."""
+    named: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in named:
+            named.append(name)
+
+    for group, members in registry.groups.items():
+        if _count(group, query):
+            for m in members:
+                add(m)
+    for p in registry.partnerships:
+        if any(_count(n, query) for n in (p.name, p.full_name, *p.aliases)):
+            add(p.name)
+        elif any(_count(a, query, 0) for a in p.acronyms):
+            add(p.name)
+    return named

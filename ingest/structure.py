@@ -1,0 +1,174 @@
+"""Reading structure out of cleaned text: headings, numbered paragraphs, bullets, table rows.
+
+The output is a flat list of ``Block`` objects, each with its page span, plus the heading
+level (1 = section, 2 = sub-heading/lead-in) for headings. PDF lines wrapped mid-sentence
+are joined back into paragraphs; text files with one paragraph per line are read as is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.models import Page
+
+BULLET = re.compile(r"^\s*(?:[-•·*▪◦–✓]|o(?=\s)|\(?[a-z]\)|\(?[ivx]{1,4}\))\s+")
+NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?((?:\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.?)|(?:\d{1,2}\.))\s+(?=\S)")
+TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
+FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰\u2070-\u2079]+\s*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
+
+
+@dataclass
+class Block:
+    """One structural unit of a document."""
+
+    kind: str  # "heading" | "para" | "bullet" | "row"
+    text: str
+    page_start: int | None
+    page_end: int | None
+    level: int = 0  # headings only: 1 section, 2 sub-heading
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int | None
+
+
+def _is_row(text: str) -> bool:
+    return "\t" in text and sum(1 for c in text.split("\t") if c.strip()) >= 2
+
+
+def _heading_shape(text: str) -> bool:
+    s = text.strip()
+    words = s.split()
+    return (
+        1 <= len(words) <= 12
+        and len(s) <= 100
+        and not s.endswith((".", ",", ";"))
+        and (s[0].isupper() or s[0].isdigit())
+        and not BULLET.match(s)
+        and not _is_row(s)
+        and not FOOTNOTE.match(s)
+    )
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in _WORD.findall(text) if len(w) >= 4]
+    if not words:
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
+def _lines(pages: list[Page]) -> list[_Line]:
+    out: list[_Line] = []
+    for page in pages:
+        out.extend(_Line(t, page.number) for t in page.text.split("\n"))
+        out.append(_Line("", page.number))
+    return out
+
+
+def _is_heading(lines: list[_Line], i: int, strict: bool) -> bool:
+    """Heading-shaped, starts a block, and ends one. ``strict``: the file separates blocks
+    with blank lines (typical of text exports), so a heading must be followed by one."""
+    s = lines[i].text.strip()
+    if not _heading_shape(s):
+        return False
+    m = NUMBERED.match(s)
+    if m and len(s.split()) > 8:
+        return False
+    prev = next((ln.text.strip() for ln in reversed(lines[:i]) if ln.text.strip()), "")
+    prev_blank = i == 0 or not lines[i - 1].text.strip()
+    if not prev_blank and (strict or (prev and not prev.endswith(TERMINAL))):
+        return False  # a wrapped continuation line, or an item of a plain list
+    nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+    if not nxt:
+        return True
+    if BULLET.match(nxt) or NUMBERED.match(nxt):
+        return True
+    return not strict and len(s.split()) <= 8 and (nxt[0].isupper() or nxt[0].isdigit())
+
+
+def _heading_level(text: str, recurring: bool) -> int:
+    """1 = section (numbered N. or Title Case), 2 = sub-heading: deeper numbers, lead-ins
+    ending in ':' or '?', headings that recur within the document ("Our aim"), and
+    sentence-case lines (often the surviving text of a chart or call-out box)."""
+    m = NUMBERED.match(text)
+    if m:
+        return 1 if m.group(1).rstrip(".").count(".") == 0 else 2
+    if text.endswith((":", "?")) or recurring:
+        return 2
+    return 1 if _title_case(text) else 2
+
+
+def parse_blocks(pages: list[Page]) -> list[Block]:
+    """Split cleaned pages into blocks, joining lines that were wrapped mid-paragraph."""
+    lines = _lines(pages)
+    non_blank = sum(1 for ln in lines if ln.text.strip())
+    strict = (len(lines) - non_blank) > 0.3 * max(non_blank, 1)
+    heading_flags = [_is_heading(lines, i, strict) for i in range(len(lines))]
+    counts = Counter(lines[i].text.strip().lower().rstrip(":") for i, f in enumerate(heading_flags) if f)
+    blocks: list[Block] = []
+    open_block: Block | None = None
+    for i, line in enumerate(lines):
+        s = line.text.strip()
+        if not s:
+            open_block = None
+            continue
+        if heading_flags[i]:
+            level = _heading_level(s, counts[s.lower().rstrip(":")] > 1)
+            blocks.append(Block("heading", s, line.page, line.page, level))
+            open_block = None
+            continue
+        if _is_row(s):
+            cells = [c.strip() for c in s.split("\t") if c.strip()]
+            blocks.append(Block("row", " | ".join(cells), line.page, line.page))
+            open_block = None
+            continue
+        numbered = NUMBERED.match(s)
+        bullet = BULLET.match(s) if not numbered else None
+        if numbered:
+            text = s[numbered.start(1):] if s.startswith(("-", "•")) else s
+            open_block = Block("para", text, line.page, line.page)
+            blocks.append(open_block)
+            continue
+        if bullet:
+            open_block = Block("bullet", "- " + s[bullet.end():].strip(), line.page, line.page)
+            blocks.append(open_block)
+            continue
+        if open_block is not None and (not open_block.text.endswith(TERMINAL) or s[0].islower()):
+            open_block.text += " " + s
+            open_block.page_end = line.page
+            continue
+        open_block = Block("para", s, line.page, line.page)
+        blocks.append(open_block)
+    return blocks
+
+
+_ABBREVIATIONS = {"e.g", "i.e", "etc", "no", "cllr", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "inc",
+                  "ltd", "co", "para", "fig", "cf", "al"}
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(£]?[A-Z0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph; abbreviations, initials and decimals do not end a sentence."""
+    sentences: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start : m.start()].split()
+        last = before[-1].lower().rstrip(".") if before else ""
+        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            continue
+        end = m.end()
+        sentences.append(text[start:end].strip())
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
