@@ -72,13 +72,14 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _repeated_lines(pages: list[Page]) -> set[str]:
-    """Lines that recur on most pages (running headers/footers), digits normalised."""
+    """Short lines that recur at the top or bottom of most pages (running headers/footers),
+    digits normalised so "Page 3 of 9" matches "Page 4 of 9"."""
     if len(pages) < 3:
         return set()
     counts: Counter[str] = Counter()
     for page in pages:
         lines = [ln.strip() for ln in page.text.split("\n") if ln.strip()]
-        edge = lines[:3] + lines[-3:]
+        edge = [ln for ln in lines[:2] + lines[-2:] if len(ln.split()) <= 10]
         counts.update({re.sub(r"\d+", "#", ln) for ln in edge})
     threshold = max(3, int(0.5 * len(pages)))
     return {ln for ln, n in counts.items() if n >= threshold}

@@ -1,0 +1,134 @@
+"""Chunking: sentence-safe boundaries, heading trails, parts of bundled files, stable ids."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cspkb.settings import ChunkSettings, Settings
+from ingest.chunker import chunk_document
+from ingest.clean import clean_pages
+from ingest.loaders import load_file
+from ingest.metadata import load_manifest, resolve_metadata
+from ingest.models import DocumentMeta, Page
+from ingest.partnerships import load_registry
+from ingest.structure import parse_blocks, split_sentences
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+CFG = ChunkSettings()
+
+
+def _meta(source="t.txt"):
+    return DocumentMeta(source=source, partnership="Testshire", partnership_full="Safer Testshire Partnership",
+                        title="Plan", doc_type="strategy")
+
+
+def corpus_chunks(name):
+    settings = Settings()
+    registry = load_registry(CORPUS / "partnerships.yaml")
+    loaded = load_file(CORPUS / name, 10**8)
+    pages, _ = clean_pages(loaded.pages)
+    text = "\n\n".join(p.text for p in pages)
+    meta = resolve_metadata(name, text, load_manifest(CORPUS / "manifest.yaml"), registry)
+    return chunk_document(pages, meta, loaded.sha256, settings.chunking), text
+
+
+ALL_DOCS = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+def test_sentence_splitter_keeps_abbreviations_and_initials():
+    text = "Work with partners, e.g. the police. Led by Cllr. J. Cotton since 2020. It costs £3.3 million! Done?"
+    assert split_sentences(text) == [
+        "Work with partners, e.g. the police.",
+        "Led by Cllr. J. Cotton since 2020.",
+        "It costs £3.3 million!",
+        "Done?",
+    ]
+
+
+def test_long_paragraph_splits_only_at_sentence_ends():
+    sentences = [f"Sentence number {i} describes a partnership action in some detail here." for i in range(80)]
+    chunks = chunk_document([Page(None, "Heading One\n\n" + " ".join(sentences))], _meta(), "abc", CFG)
+    assert len(chunks) > 1
+    rebuilt = []
+    for c in chunks:
+        assert len(c.text.split()) <= CFG.max_words
+        assert c.text.endswith(".")
+        rebuilt += split_sentences(c.text)
+        assert c.trail == "Heading One"
+    assert rebuilt == sentences
+
+
+@pytest.mark.parametrize("name", ALL_DOCS)
+def test_no_chunk_cuts_a_sentence(name):
+    """Every line of every chunk is a whole block, or a run of whole sentences of one block."""
+    chunks, text = corpus_chunks(name)
+    blocks = parse_blocks([Page(None, text)])
+    whole = {b.text for b in blocks}
+    sentences = [split_sentences(b.text) for b in blocks]
+
+    def is_sentence_run(line):
+        return any(
+            line == " ".join(sents[i:j])
+            for sents in sentences if line in " ".join(sents)
+            for i in range(len(sents)) for j in range(i + 1, len(sents) + 1)
+        )
+
+    for c in chunks:
+        for line in c.text.split("\n"):
+            assert line in whole or is_sentence_run(line), f"{name}: cut inside a sentence: {line[:80]!r}"
+
+
+@pytest.mark.parametrize("name", ALL_DOCS)
+def test_chunks_are_small_enough_to_cite(name):
+    chunks, _ = corpus_chunks(name)
+    words = [len(c.text.split()) for c in chunks]
+    assert max(words) <= CFG.max_words
+    assert 40 <= sum(words) / len(words) <= 250
+
+
+def test_heading_trail_names_priority_and_lead_in():
+    chunks, _ = corpus_chunks("walsall-cabinet-report-safer-walsall-partnership-plan-2020.txt")
+    target = next(c for c in chunks if "Reduce offending by increasing the number of people entering" in c.text)
+    assert target.trail.startswith("Priority: Reduce drug and alcohol misuse")
+    assert target.trail.endswith("Over the coming year we will")
+
+
+def test_walsall_parts_are_labelled():
+    chunks, _ = corpus_chunks("walsall-cabinet-report-safer-walsall-partnership-plan-2020.txt")
+
+    def part_of(snippet):
+        return next(c for c in chunks if snippet in c.text)
+
+    assert part_of("The Partnership is the responsible authority board").document.startswith("Cabinet report")
+    plan = part_of("You told us that you want to reduce the number of people taking")
+    assert (plan.document, plan.doc_type) == ("Safer Walsall Partnership Plan 2020", "partnership plan")
+    eqia = part_of("Every three years the Safety Walsall Partnership is required")
+    assert eqia.doc_type == "equality assessment"
+    assert "Equality Impact Assessment" in eqia.document
+    # no chunk spans two parts: part order never goes back
+    order = ["cabinet report", "partnership plan", "equality assessment"]
+    seen = [order.index(c.doc_type) for c in chunks]
+    assert seen == sorted(seen)
+
+
+def test_chunk_ids_are_stable_and_depend_on_content():
+    pages = [Page(None, "Heading\n\nFirst paragraph is here.\n\nSecond one is here.")]
+    a = chunk_document(pages, _meta(), "hash1", CFG)
+    b = chunk_document(pages, _meta(), "hash1", CFG)
+    c = chunk_document(pages, _meta(), "hash2", CFG)
+    assert [x.chunk_id for x in a] == [x.chunk_id for x in b]
+    assert {x.chunk_id for x in a}.isdisjoint({x.chunk_id for x in c})
+
+
+def test_pdf_pages_are_kept_on_chunks():
+    pages = [Page(1, "Section A\n\n" + "Alpha text here. " * 20), Page(2, "Section B\n\n" + "Beta text here. " * 20)]
+    chunks = chunk_document(pages, _meta("x.pdf"), "h", CFG)
+    assert [(c.page_start, c.trail) for c in chunks] == [(1, "Section A"), (2, "Section B")]
+
+
+def test_blocks_recognise_numbered_bullets_and_rows():
+    blocks = parse_blocks([Page(None, "1. Purpose\n\n1.1 This report explains things.\n\n- a bullet item\n\nA\tB\tC")])
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "1. Purpose"), ("para", "1.1 This report explains things."),
+        ("bullet", "- a bullet item"), ("row", "A | B | C")]
