@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,9 +95,22 @@ class StoreSettings(BaseModel):
 
 
 class RetrievalSettings(BaseModel):
-    """Search defaults."""
+    """Hybrid, partnership-aware search. Not part of the fingerprint (no re-ingest needed)."""
 
     k: int = 10
+    candidates: int = Field(default=60, description="Dense and lexical candidates fused per query.")
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    expand_acronyms: bool = True
+    per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")
+    calibration: tuple[float, float, float] = Field(
+        default=(9.0, 2.0, -4.5),
+        description="relevance = sigmoid(a*cosine + b*term_coverage + c); fitted on the dev split (cspkb eval --calibrate).",
+    )
+    floor: float = Field(default=0.5, description="Hits below this relevance count as 'nothing relevant'.")
+    reranker: str | None = Field(default=None, description="Local sentence-transformers CrossEncoder folder; off when empty.")
+    rerank_top: int = Field(default=20, description="Candidates the reranker re-scores.")
 
 
 class AppSettings(BaseModel):

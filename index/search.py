@@ -1,19 +1,35 @@
-"""Search: a query in, ranked hits with everything a citation needs out.
+"""Search: hybrid, partnership-aware retrieval with a calibrated relevance floor.
 
-``Searcher`` turns filters (partnership, document type, year) into a store filter, embeds
-the query and returns ``SearchResult`` objects whose ``to_json()`` is the CLI's JSON shape.
+Pipeline for one query:
+1. understand it (``index.query``): partnerships named, cross-partnership intent, acronyms
+   expanded from the corpus's own definitions;
+2. score every eligible chunk densely (cosine) and lexically (BM25) and fuse the two
+   rankings with reciprocal rank fusion;
+3. for "which/compare/across" questions, rank within each partnership and interleave, so
+   every partnership with relevant evidence appears and the others are not padded in;
+4. optionally rerank a bounded candidate set with a local cross-encoder;
+5. give each hit a calibrated relevance in [0, 1]; ``found`` is False when no hit clears
+   the floor, so the answer layer can abstain.
+
+Chroma (through LlamaIndex) is the system of record; the retriever keeps an in-memory view
+of the chunks (vectors, BM25, neighbours) rebuilt when the index changes.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from cspkb.settings import Settings
 from index.embedding import Embedder
-from index.store import ChunkStore, StoredChunk
-from ingest.partnerships import Registry, load_registry
+from index.fusion import reciprocal_rank_fusion
+from index.query import QueryPlan, analyse, build_glossary
+from index.store import ChunkStore
+from ingest.partnerships import Registry, load_registry, with_partnerships
 
 
 @dataclass
@@ -25,6 +41,7 @@ class Filters:
     year: int | None = None
 
     def where(self, registry: Registry) -> dict[str, Any] | None:
+        """The same restriction as a Chroma `where` clause."""
         clauses: list[dict[str, Any]] = []
         if self.partnerships:
             names = sorted({registry.canonical(p) for p in self.partnerships})
@@ -37,11 +54,20 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    def allows(self, meta: dict[str, Any], registry: Registry) -> bool:
+        if self.partnerships and meta.get("partnership") not in {registry.canonical(p) for p in self.partnerships}:
+            return False
+        if self.doc_types and str(meta.get("doc_type", "")).lower() not in {t.lower() for t in self.doc_types}:
+            return False
+        if self.year and not (int(meta.get("year_start") or 0) <= self.year <= int(meta.get("year_end") or 0)):
+            return False
+        return True
+
 
 @dataclass
 class SearchHit:
     rank: int
-    score: float
+    score: float  # calibrated relevance in [0, 1]
     text: str
     partnership: str
     document: str
@@ -53,25 +79,9 @@ class SearchHit:
     doc_type: str = ""
     period: str = ""
     date: str = ""
-
-    @classmethod
-    def from_stored(cls, rank: int, chunk: StoredChunk) -> "SearchHit":
-        m = chunk.metadata
-        return cls(
-            rank=rank,
-            score=round(float(chunk.score), 4),
-            text=chunk.text,
-            partnership=str(m.get("partnership", "")),
-            document=str(m.get("document", "")),
-            source=str(m.get("source", "")),
-            page=chunk.page,
-            section=(str(m.get("section")) or None) if m.get("section") else None,
-            chunk_id=chunk.chunk_id,
-            trail=str(m.get("trail", "")),
-            doc_type=str(m.get("doc_type", "")),
-            period=str(m.get("period", "")),
-            date=str(m.get("date", "")),
-        )
+    position: int = 0
+    context_before: str = ""  # the previous chunk, when this hit continues a list or table
+    signals: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         keys = ("rank", "score", "text", "partnership", "document", "source", "page", "section", "chunk_id")
@@ -82,25 +92,175 @@ class SearchHit:
 class SearchResult:
     query: str
     hits: list[SearchHit]
+    found: bool = True  # False: nothing cleared the relevance floor
+    partnerships_named: list[str] = field(default_factory=list)
+    partnerships_searched: list[str] = field(default_factory=list)
+    partnerships_with_evidence: list[str] = field(default_factory=list)
+    cross: bool = False
+    expansions: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"query": self.query, "hits": [h.to_json() for h in self.hits]}
+        return {"query": self.query, "hits": [h.to_json() for h in self.hits], "found": self.found}
+
+
+class CorpusView:
+    """In-memory view of every chunk: vectors, BM25, metadata, neighbours, glossary."""
+
+    def __init__(self, snapshot: dict[str, Any]) -> None:
+        import json
+
+        from index.lexical import BM25Index
+
+        self.ids: list[str] = list(snapshot["ids"])
+        self.texts: list[str] = [t or "" for t in snapshot["documents"]]
+        self.metas: list[dict[str, Any]] = [m or {} for m in snapshot["metadatas"]]
+        vectors = snapshot["embeddings"]
+        self.matrix = np.asarray(vectors if vectors is not None and len(vectors) else np.zeros((0, 1)), dtype=np.float32)
+        self.bm25 = BM25Index([f"{m.get('trail', '')}\n{t}" for m, t in zip(self.metas, self.texts)])
+        self.partnership = np.array([str(m.get("partnership", "")) for m in self.metas])
+        self.position = {(m.get("source"), int(m.get("position", 0))): i for i, m in enumerate(self.metas)}
+        seen: dict[str, dict[str, str]] = {}
+        for m in self.metas:
+            seen.setdefault(str(m.get("source")), json.loads(m.get("doc_acronyms") or "{}"))
+        self.glossary = build_glossary(list(seen.values()))
+        self.partnership_names = {str(m.get("partnership")): str(m.get("partnership_full", "")) for m in self.metas}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _is_fragment(text: str) -> bool:
+    first = text.lstrip().split("\n", 1)[0]
+    return first.startswith("- ") or " | " in first or bool(first[:3].strip().rstrip(".").isdigit())
 
 
 class Searcher:
-    """Dense search over the store (the retrieval issue builds hybrid ranking on top)."""
+    """Hybrid, partnership-aware retrieval over a ChunkStore (see module docstring)."""
 
-    def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder) -> None:
+    def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder, reranker: Any = None) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.registry = load_registry(settings.paths.partnerships_path())
+        self._view: CorpusView | None = None
+        self._view_key: tuple[int, str] | None = None
+        self._lock = threading.Lock()
+        self._reranker = reranker
+        if self._reranker is None and settings.retrieval.reranker:
+            from index.rerank import CrossEncoderReranker
+
+            self._reranker = CrossEncoderReranker(settings.retrieval.reranker)
+
+    # --- the in-memory view ------------------------------------------------------------
+    def view(self) -> CorpusView:
+        """The current view, rebuilt when the index's size or content changed."""
+        key = self.store.version()
+        with self._lock:
+            if self._view is None or key != self._view_key:
+                self._view = CorpusView(self.store.snapshot())
+                self._view_key = key
+            return self._view
+
+    # --- scoring -----------------------------------------------------------------------
+    def relevance(self, cosine: float, coverage: float) -> float:
+        """Calibrated probability that a chunk is relevant, from its cosine similarity and the
+        IDF-weighted share of the query's terms it contains (coefficients fitted on dev)."""
+        a, b, c = self.settings.retrieval.calibration
+        return _sigmoid(a * cosine + b * coverage + c)
+
+    def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray) -> list[int]:
+        """Indices in ``idx`` ordered by RRF of their dense and lexical ranks."""
+        if idx.size == 0:
+            return []
+        n = self.settings.retrieval.candidates
+        dense = idx[np.argsort(-cos[idx], kind="stable")][:n]
+        lexical = idx[np.argsort(-lex[idx], kind="stable")][:n]
+        lexical = lexical[lex[lexical] > 0]
+        r = self.settings.retrieval
+        fused = reciprocal_rank_fusion([dense.tolist(), lexical.tolist()], k=r.rrf_k,
+                                       weights=[r.dense_weight, r.lexical_weight])
+        return sorted(fused, key=lambda i: -fused[i])
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> SearchResult:
         k = k or self.settings.retrieval.k
         filters = filters or Filters()
-        vector = self.embedder.embed_query(query)
-        stored = self.store.query(vector, k, filters.where(self.registry))
-        for chunk in stored:  # Chroma via LlamaIndex reports exp(-distance); report cosine similarity
-            chunk.score = 1.0 + math.log(chunk.score) if chunk.score > 0 else 0.0
-        return SearchResult(query, [SearchHit.from_stored(i + 1, c) for i, c in enumerate(stored)])
+        r = self.settings.retrieval
+        view = self.view()
+        registry = with_partnerships(self.registry, view.partnership_names)
+        plan: QueryPlan = analyse(query, registry, view.glossary, expand_acronyms=r.expand_acronyms)
+        result = SearchResult(query=query, hits=[], partnerships_named=plan.partnerships, cross=plan.cross,
+                              expansions=plan.expansions)
+        if len(view) == 0:
+            result.found = False
+            return result
+        scope = list(filters.partnerships) or plan.partnerships
+        eligible = np.array([i for i, m in enumerate(view.metas)
+                             if filters.allows(m, self.registry)
+                             and (not scope or m.get("partnership") in {self.registry.canonical(p) for p in scope})],
+                            dtype=np.int64)
+        qvec = np.asarray(self.embedder.embed_query(plan.expanded), dtype=np.float32)
+        cos = view.matrix @ qvec if view.matrix.shape[1] == qvec.shape[0] else np.zeros(len(view))
+        lex = view.bm25.scores(plan.expanded)
+        coverage = view.bm25.coverage(plan.text)  # the user's own words: expansions must not dilute it
+        rel = np.array([self.relevance(float(c), float(x)) for c, x in zip(cos, coverage)])
+
+        partnerships = sorted({str(view.partnership[i]) for i in eligible})
+        result.partnerships_searched = partnerships
+        if plan.cross and r.per_partnership and len(partnerships) > 1:
+            per: dict[str, list[int]] = {}
+            for p in partnerships:
+                order = self._fused_order(eligible[view.partnership[eligible] == p], cos, lex)
+                order = self._rerank(plan.text, order, view, rel)
+                if order and (rel[order[0]] >= r.floor or p in plan.partnerships):
+                    per[p] = order
+            # interleave: every qualifying partnership's best first, strongest partnership first
+            ranked_ps = sorted(per, key=lambda p: -rel[per[p][0]])
+            chosen: list[int] = []
+            depth = 0
+            while len(chosen) < k and any(depth < len(per[p]) for p in ranked_ps):
+                for p in ranked_ps:
+                    if depth < len(per[p]) and len(chosen) < k and (depth == 0 or rel[per[p][depth]] >= r.floor * 0.6):
+                        chosen.append(per[p][depth])
+                depth += 1
+            if len(chosen) < k:  # fill with the best remaining overall
+                rest = [i for i in self._fused_order(eligible, cos, lex) if i not in chosen]
+                chosen += rest[: k - len(chosen)]
+        else:
+            order = self._rerank(plan.text, self._fused_order(eligible, cos, lex), view, rel)
+            chosen = order[:k]
+
+        for rank, i in enumerate(chosen, start=1):
+            result.hits.append(self._hit(view, i, rank, float(rel[i]), float(cos[i]), float(coverage[i])))
+        result.found = any(h.score >= r.floor for h in result.hits)
+        result.partnerships_with_evidence = sorted({h.partnership for h in result.hits if h.score >= r.floor})
+        return result
+
+    def _rerank(self, query: str, order: list[int], view: CorpusView, rel: np.ndarray) -> list[int]:
+        if self._reranker is None or not order:
+            return order
+        top = order[: self.settings.retrieval.rerank_top]
+        scores = self._reranker.score(query, [view.texts[i] for i in top])
+        reranked = [i for _, i in sorted(zip(scores, top), key=lambda t: -t[0])]
+        return reranked + order[len(top):]
+
+    def _hit(self, view: CorpusView, i: int, rank: int, relevance: float, cosine: float, coverage: float) -> SearchHit:
+        m = view.metas[i]
+        page = int(m.get("page_start") or 0) or None
+        position = int(m.get("position", 0))
+        context = ""
+        if _is_fragment(view.texts[i]):
+            prev = view.position.get((m.get("source"), position - 1))
+            if prev is not None and str(view.metas[prev].get("trail", "")).split(" > ")[0] == str(m.get("trail", "")).split(" > ")[0]:
+                context = view.texts[prev]
+        return SearchHit(
+            rank=rank, score=round(relevance, 4), text=view.texts[i],
+            partnership=str(m.get("partnership", "")), document=str(m.get("document", "")),
+            source=str(m.get("source", "")), page=page, section=str(m.get("section") or "") or None,
+            chunk_id=view.ids[i], trail=str(m.get("trail", "")), doc_type=str(m.get("doc_type", "")),
+            period=str(m.get("period", "")), date=str(m.get("date", "")), position=position,
+            context_before=context, signals={"cosine": round(cosine, 4), "coverage": round(coverage, 4)},
+        )

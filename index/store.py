@@ -70,6 +70,7 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, doc_sha256: str) -> dict[st
         "source_url": meta.source_url,
         "inferred": meta.inferred,
         "draft_markers": json.dumps(meta.draft_markers),
+        "doc_acronyms": json.dumps(meta.acronyms),
         "page_start": chunk.page_start or 0,
         "page_end": chunk.page_end or 0,
         "section": chunk.section or "",
@@ -206,12 +207,23 @@ class ChunkStore:
             doc["draft_markers"] = json.loads(doc.get("draft_markers") or "[]")
         return sorted(docs.values(), key=lambda d: (str(d["partnership"]), str(d["source"])))
 
+    def version(self) -> tuple[int, str]:
+        """Changes whenever chunks are added or removed (chunk ids embed the document hash)."""
+        import hashlib
+
+        ids = self.collection.get(include=[])["ids"]
+        return len(ids), hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
+
     def count(self) -> int:
         return int(self.collection.count())
 
     def all_chunks(self) -> list[StoredChunk]:
         got = self.collection.get(include=["documents", "metadatas"])
         return [StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every chunk with its text, metadata and vector (for the in-memory retrieval view)."""
+        return self.collection.get(include=["documents", "metadatas", "embeddings"])
 
     def query(self, embedding: list[float], k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
         """Top-k chunks by cosine similarity (score = 1 - cosine distance)."""

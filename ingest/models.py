@@ -49,6 +49,7 @@ class DocumentMeta:
     inferred: bool = False
     draft_markers: list[str] = field(default_factory=list)
     parts: list[PartSpec] = field(default_factory=list)
+    acronyms: dict[str, str] = field(default_factory=dict)  # defined in the text: {"MARAC": "Multi Agency ..."}
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -112,7 +112,7 @@ def defined_acronyms(text: str) -> dict[str, str]:
     """Acronyms a document defines, e.g. 'Safer Wolverhampton Partnership (SWP)' -> {'SWP': ...}."""
     found: dict[str, str] = {}
     for m in re.finditer(r"((?:[A-Z][\w&'’-]*[ \t]+(?:(?:and|of|for|the|&)[ \t]+)?){1,8})\(([A-Z][A-Za-z&]{1,9})\)", text):
-        words = m.group(1).strip()
+        words = re.sub(r"^(?:The|A|An|Our|This)\s+", "", m.group(1).strip())
         acronym = m.group(2)
         if acronym not in found:
             found[acronym] = words
@@ -120,6 +120,12 @@ def defined_acronyms(text: str) -> dict[str, str]:
     for m in re.finditer(r"^[-•]?\s*([A-Z][A-Z&]{1,9})\s+([A-Z][^\n]{3,80})$", text, re.MULTILINE):
         found.setdefault(m.group(1), m.group(2).strip())
     return found
+
+
+def with_partnerships(registry: Registry, names: dict[str, str]) -> Registry:
+    """The registry plus partnerships known only from the index ({short name: full name})."""
+    extra = [Partnership(n, f or n) for n, f in names.items() if registry.get(n) is None]
+    return Registry(registry.partnerships + extra, registry.groups) if extra else registry
 
 
 def partnerships_in_query(query: str, registry: Registry) -> list[str]:

@@ -21,7 +21,7 @@ from ingest.errors import IngestError
 from ingest.loaders import load_file, supported_extensions
 from ingest.metadata import load_manifest, resolve_metadata
 from ingest.models import Chunk, DocumentMeta
-from ingest.partnerships import load_registry
+from ingest.partnerships import defined_acronyms, load_registry
 
 #: Files in a corpus folder that are configuration, not documents.
 CONFIG_FILES = {"manifest.yaml", "manifest.yml", "manifest.csv", "partnerships.yaml", "partnerships.yml",
@@ -118,6 +118,7 @@ class IndexDocumentsPipeline:
                 meta.partnership_full = self.registry.full_name(meta.partnership)
             meta.inferred = meta.inferred and not any(overrides.values())
         meta.draft_markers = markers
+        meta.acronyms = defined_acronyms(text)
         chunks = chunk_document(pages, meta, loaded.sha256, self.settings.chunking)
         if not chunks:
             raise IngestError(str(path), "no text could be chunked")

@@ -1,0 +1,70 @@
+"""Lexical scoring: BM25 (bm25s) over the same chunks the dense index holds.
+
+Tokenisation keeps figures intact ("3,275" -> "3275", "2018/19" -> "2018", "19") and
+acronyms searchable, so exact names, numbers and acronyms match where embeddings blur.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
+    "of on or our over so such than that the their them then there these they this those to was we were what "
+    "when where which who whom why will with would you your about any all also each other more most some".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
+
+
+def tokenize(text: str) -> list[str]:
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower())
+    return [t for t in _TOKEN.findall(text) if t not in STOPWORDS]
+
+
+class BM25Index:
+    """BM25 over a fixed list of texts; ``scores`` gives one score per text."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import bm25s
+
+        self.size = len(texts)
+        self._model = bm25s.BM25()
+        corpus_tokens = [tokenize(t) or ["_empty_"] for t in texts]
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(tok, len(vocab)) for tok in doc] for doc in corpus_tokens]
+        self._vocab = vocab
+        self._model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+        self._postings: dict[str, np.ndarray] = {}
+        for doc, tokens in enumerate(corpus_tokens):
+            for tok in set(tokens):
+                self._postings.setdefault(tok, []).append(doc)  # type: ignore[arg-type]
+        self._postings = {t: np.asarray(d, dtype=np.int64) for t, d in self._postings.items()}
+
+    def idf(self, token: str) -> float:
+        """Smoothed inverse document frequency; a term the corpus never uses gets the maximum."""
+        df = len(self._postings.get(token, ()))
+        return float(np.log((self.size + 1) / (df + 0.5)))
+
+    def coverage(self, query: str) -> np.ndarray:
+        """Per text: the IDF-weighted share of the query's distinct terms it contains (0..1).
+        An absolute signal, unlike BM25 scores: a question about a place or figure the
+        corpus never mentions cannot be covered well by any chunk."""
+        terms = sorted(set(tokenize(query)))
+        out = np.zeros(self.size, dtype=np.float32)
+        weights = [self.idf(t) for t in terms]
+        total = sum(weights)
+        if not terms or total <= 0:
+            return out
+        for term, weight in zip(terms, weights):
+            docs = self._postings.get(term)
+            if docs is not None:
+                out[docs] += weight / total
+        return out
+
+    def scores(self, query: str) -> np.ndarray:
+        ids = [self._vocab[t] for t in tokenize(query) if t in self._vocab]
+        if not ids or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._model.get_scores(ids), dtype=np.float32)

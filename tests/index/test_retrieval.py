@@ -1,0 +1,133 @@
+"""Retrieval: fusion, partnership-aware filtering and per-partnership retrieval, acronym
+expansion from the corpus's own definitions, the relevance floor, and the rerank stage."""
+
+from pathlib import Path
+
+import pytest
+
+from index.fusion import reciprocal_rank_fusion
+from index.query import analyse, build_glossary, expand
+from index.search import Filters
+from ingest.partnerships import load_registry
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+REGISTRY = load_registry(CORPUS / "partnerships.yaml")
+
+SHIRES = {
+    "northshire": ("Safer Northshire Partnership", [
+        ("Knife crime", "Youth workers in A&E meet young people admitted with stab wounds and offer mentoring. "
+                        "Knife bins were placed in the town centre and schools ran weapons awareness lessons."),
+        ("Domestic abuse", "The Multi-Agency Risk Assessment Conference (MARAC) meets fortnightly to plan "
+                           "safety for high-risk victims of domestic abuse, chaired by the police."),
+    ]),
+    "southshire": ("Safer Southshire Partnership", [
+        ("Serious violence", "Police officers based in secondary schools deliver lessons on knife crime and "
+                             "gang exploitation, and a violence intervention project works in the hospital."),
+        ("Parks", "Grounds staff planted 4,000 trees and repaired the bandstand in the central park."),
+    ]),
+    "eastshire": ("Safer Eastshire Partnership", [
+        ("Libraries", "The library service extended opening hours and introduced e-book lending for residents."),
+        ("Bins", "Recycling collections moved to a fortnightly cycle with a new food waste caddy."),
+    ]),
+}
+
+
+def write_shires(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (full, sections) in SHIRES.items():
+        body = "\n\n".join(f"{title}\n\n{text} " + "This work continues next year with partners. " * 3
+                           for title, text in sections)
+        (folder / f"{name}-plan.txt").write_text(f"{full}\n\nCommunity Safety Plan 2022-2025\n\n{body}\n")
+    return folder
+
+
+@pytest.fixture
+def shires(runtime_factory, tmp_path):
+    corpus = write_shires(tmp_path / "corpus")
+    rt = runtime_factory(corpus_dir=corpus)
+    rt.pipeline.run([corpus])
+    return rt
+
+
+def test_rrf_rewards_items_ranked_well_by_both():
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], k=60)
+    assert max(fused, key=fused.get) == "b"
+    assert fused["a"] == pytest.approx(1 / 61) and fused["d"] == pytest.approx(1 / 63)
+    weighted = reciprocal_rank_fusion([["a"], ["d"]], k=60, weights=[2.0, 1.0])
+    assert weighted["a"] == pytest.approx(2 * weighted["d"])
+
+
+def test_glossary_comes_from_the_documents_and_expands_both_ways():
+    glossary = build_glossary([{"MARAC": "Multi Agency Risk Assessment Conference"},
+                               {"SWP": "Safer Walsall Partnership"}, {"SWP": "Safer Wolverhampton Partnership"}])
+    text, found = expand("who chairs MARAC?", glossary)
+    assert "Multi Agency Risk Assessment Conference" in text and found == {"MARAC": ["Multi Agency Risk Assessment Conference"]}
+    assert expand("what does SWP do", glossary)[1]["SWP"] == ["Safer Walsall Partnership", "Safer Wolverhampton Partnership"]
+    assert "MARAC" in expand("the multi agency risk assessment conference", glossary)[0]
+    assert expand("nothing to expand here", glossary)[0] == "nothing to expand here"
+
+
+@pytest.mark.parametrize("query,cross", [
+    ("Which partnerships work with schools to prevent violence?", True),
+    ("compare Walsall and Dudley on hate crime", True),
+    ("How do the Black Country boroughs tackle knife crime?", True),
+    ("Who chairs the Birmingham partnership?", False),
+    ("what is MARAC", False),
+])
+def test_cross_partnership_intent(query, cross):
+    assert analyse(query, REGISTRY, {}).cross is cross
+
+
+def test_acronym_from_a_document_definition_finds_its_passage(shires):
+    assert "MARAC" in shires.searcher.view().glossary
+    result = shires.searcher.search("what is MARAC?", k=3)
+    assert result.expansions == {"MARAC": ["Multi-Agency Risk Assessment Conference"]}
+    assert "fortnightly" in result.hits[0].text and result.found
+
+
+def test_which_question_gets_every_partnership_with_evidence_and_no_padding(shires):
+    result = shires.searcher.search("Which partnerships work with schools to prevent knife crime?", k=4)
+    assert result.cross
+    top_two = {h.partnership for h in result.hits[:2]}
+    assert top_two == {"Northshire", "Southshire"}  # both qualify, each gets its best passage first
+    assert "Eastshire" not in result.partnerships_with_evidence
+    assert all(h.partnership != "Eastshire" or h.score < shires.settings.retrieval.floor for h in result.hits)
+
+
+def test_named_partnership_filters_and_explicit_filter_wins(shires):
+    named = shires.searcher.search("What does Southshire do about knife crime?", k=5)
+    assert {h.partnership for h in named.hits} == {"Southshire"}
+    explicit = shires.searcher.search("knife crime", k=5, filters=Filters(partnerships=["Eastshire"]))
+    assert {h.partnership for h in explicit.hits} == {"Eastshire"}
+
+
+def test_relevance_floor_reports_nothing_found(shires):
+    result = shires.searcher.search("What is Coventry's budget for cybercrime in 2031?", k=5)
+    assert not result.found
+    assert all(0.0 <= h.score < shires.settings.retrieval.floor for h in result.hits)
+    assert shires.searcher.search("youth workers in A&E for stab wounds", k=3).found
+
+
+def test_rerank_stage_reorders_candidates_by_cross_encoder(shires, tmp_path):
+    """A tiny randomly initialised cross-encoder built here: the stage must apply its order."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    from index.embedding import resolve_model_path
+    from index.rerank import CrossEncoderReranker
+    from index.search import Searcher
+
+    tok = BertTokenizerFast.from_pretrained(str(resolve_model_path("all-MiniLM-L6-v2")))
+    config = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=37, num_labels=1)
+    folder = tmp_path / "tiny-cross-encoder"
+    BertForSequenceClassification(config).save_pretrained(folder)
+    tok.save_pretrained(folder)
+
+    reranker = CrossEncoderReranker(str(folder))
+    searcher = Searcher(shires.settings, shires.store, shires.embedder, reranker=reranker)
+    query = "knife crime in schools"
+    result = searcher.search(query, k=6)
+    scores = reranker.score(query, [h.text for h in result.hits])
+    assert scores == sorted(scores, reverse=True)
+    with pytest.raises(FileNotFoundError):
+        CrossEncoderReranker(str(tmp_path / "missing"))
