@@ -1,4 +1,4 @@
-"""The `cspkb` command line: ingest, search, docs, serve.
+"""The `cspkb` command line: ingest, search, docs, serve, eval.
 
 Only argparse and the settings load at start-up; everything heavy (torch,
 sentence-transformers, chromadb, llama-index, gradio) is imported inside the command that
@@ -67,9 +67,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     def report_line(outcome) -> None:  # noqa: ANN001
         if outcome.status == "failed":
-            print(f"FAILED {outcome.source}: {outcome.reason}", file=sys.stderr)
+            from tqdm import tqdm  # writes above a progress bar instead of into it
 
-    report = rt.pipeline.run(paths, prune=args.prune, rebuild=args.rebuild, on_file=report_line)
+            tqdm.write(f"FAILED {outcome.source}: {outcome.reason}", file=sys.stderr)
+
+    report = rt.pipeline.run(paths, prune=args.prune, rebuild=args.rebuild, on_file=report_line,
+                             progress=False if args.no_progress else None)
     print(report.summary())
     return EXIT_FILES_FAILED if report.failed else EXIT_OK
 
@@ -136,6 +139,22 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import shlex
+
+    from eval import harness
+
+    argv = sys.argv[1:] if Path(sys.argv[0]).name == "cspkb" else None
+    if argv is None:  # called programmatically: rebuild an equivalent command line
+        argv = [f"--{name.replace('_', '-')}={getattr(args, name)}"
+                for name in ("data_dir", "chroma_url", "collection", "model") if getattr(args, name)]
+        argv += ["eval", "--split", args.split, "--k", str(args.k), "--out", args.out]
+        argv += ["--systems", args.systems] if args.systems else []
+        argv += ["--no-write"] if args.no_write else []
+    return harness.main(settings=_settings(args), split=args.split, systems=args.systems, k=args.k,
+                        out=Path(args.out), write=not args.no_write, command="cspkb " + shlex.join(argv))
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import app
 
@@ -162,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders")
     p.add_argument("--prune", action="store_true", help="delete indexed documents whose file is gone")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (for scripts and logs)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="search the index")
@@ -177,6 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("docs", help="list indexed documents")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("eval", help="retrieval evaluation: ours vs baselines on eval/questions.jsonl")
+    p.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    p.add_argument("--systems", help="comma list of bm25,dense,llamaindex-default,ours (default: all)")
+    p.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
+    p.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
+    p.add_argument("--no-write", action="store_true", help="print only; do not write --out")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the web app (same as `python app.py`)")
     p.add_argument("--host")

@@ -137,7 +137,8 @@ def _merge_small_tails(drafts: list[_Draft], cfg: ChunkSettings) -> list[_Draft]
 
 
 def chunk_document(pages: list[Page], meta: DocumentMeta, doc_sha256: str, cfg: ChunkSettings) -> list[Chunk]:
-    """Chunks of one document, with stable ids (document hash + position)."""
+    """Chunks of one document, with stable ids (file name + document hash + position: two
+    files with the same content under different names do not collide)."""
     parts = meta.parts or [PartSpec(title=meta.title, doc_type=meta.doc_type)]
     chunks: list[Chunk] = []
     for position, draft in enumerate(draft_chunks(pages, parts, cfg)):
@@ -147,7 +148,7 @@ def chunk_document(pages: list[Page], meta: DocumentMeta, doc_sha256: str, cfg: 
         page_values = [p for b in draft.blocks for p in (b.page_start, b.page_end) if p is not None]
         chunks.append(
             Chunk(
-                chunk_id=hashlib.sha256(f"{doc_sha256}:{position}".encode()).hexdigest()[:24],
+                chunk_id=hashlib.sha256(f"{meta.source}:{doc_sha256}:{position}".encode()).hexdigest()[:24],
                 text=text,
                 trail=trail,
                 position=position,

@@ -1,13 +1,16 @@
 """Readers behind a small protocol: turn a file into pages of raw text, or raise IngestError.
 
 Every refusal is an ``IngestError`` whose message names the file and the reason, so a batch
-can report it in one line and go on. Supported: .txt/.md (UTF-8, or cp1252/Latin-1 decoded
-correctly) and .pdf (pypdf; page numbers kept).
+can report it in one line and go on. Supported: .txt/.md (UTF-8, UTF-16/32 with a BOM, or
+cp1252/Latin-1 decoded correctly) and .pdf (pypdf; page numbers kept).
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import struct
+import zlib
 from pathlib import Path
 from typing import Protocol
 
@@ -34,14 +37,36 @@ def _looks_binary(data: bytes) -> bool:
     return control > max(8, len(sample) // 50)
 
 
+def _unicode_bom(data: bytes) -> str | None:
+    """'utf-32' or 'utf-16' when the data starts with that byte-order mark, else None."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _latin1_for_undefined(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte cp1252 leaves undefined (0x81, 0x8D, ...) reads as Latin-1."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("cspkb-latin1", _latin1_for_undefined)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then Windows-1252 (curly quotes, '£'), then Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    """UTF-16/32 with a BOM; else UTF-8 (with or without BOM); else Windows-1252 (curly quotes,
+    '£'), where the few bytes cp1252 leaves undefined read as Latin-1 one by one, so a stray
+    byte does not turn every curly quote of the file into a control character."""
+    bom = _unicode_bom(data)
+    if bom:
+        return data.decode(bom, errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="cspkb-latin1")
 
 
 class TextLoader:
@@ -50,7 +75,7 @@ class TextLoader:
     extensions = (".txt", ".md")
 
     def load(self, path: Path, data: bytes) -> list[Page]:
-        if _looks_binary(data):
+        if _unicode_bom(data) is None and _looks_binary(data):
             raise IngestError(str(path), "binary content, not text (is the extension wrong?)")
         text = decode_text(data)
         if not text.strip():
@@ -70,7 +95,7 @@ class PdfLoader:
         import io
 
         from pypdf import PdfReader
-        from pypdf.errors import DependencyError, PdfReadError, PdfStreamError
+        from pypdf.errors import DependencyError, DeprecationError, PyPdfError
 
         name = str(path)
         if not data.lstrip().startswith(b"%PDF"):
@@ -89,8 +114,9 @@ class PdfLoader:
             pages = [Page(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
         except IngestError:
             raise
-        except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError,
-                IndexError, OSError, RecursionError, AssertionError) as exc:
+        except (PyPdfError, DeprecationError, NotImplementedError, ValueError, KeyError, TypeError,
+                AttributeError, IndexError, OSError, RecursionError, AssertionError, ArithmeticError,
+                zlib.error, struct.error) as exc:
             raise IngestError(name, f"corrupt or truncated PDF ({type(exc).__name__}: {exc})") from exc
         if not pages:
             raise IngestError(name, "PDF has no pages")
@@ -117,6 +143,13 @@ def supported_extensions() -> tuple[str, ...]:
     return tuple(e for ld in LOADERS for e in ld.extensions)
 
 
+def _size(n_bytes: int) -> str:
+    """'12.3 MB' from a megabyte up, exact bytes below (a small file is not shown as '0.0 MB')."""
+    if n_bytes >= 1_000_000:
+        return f"{n_bytes / 1e6:.1f} MB"
+    return f"{n_bytes:,} bytes"
+
+
 def load_file(path: Path, max_bytes: int) -> LoadedFile:
     """Read, check and load one file. Raises IngestError with a one-line reason."""
     name = str(path)
@@ -131,7 +164,7 @@ def load_file(path: Path, max_bytes: int) -> LoadedFile:
         if size > max_bytes:
             raise IngestError(
                 name,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                f"file is {_size(size)}, over the {max_bytes / 1e6:g} MB limit "
                 "(set CSPKB_INGEST__MAX_FILE_MB to raise it)",
             )
         data = path.read_bytes()

@@ -148,6 +148,9 @@ class IndexDocumentsPipeline:
             self.store.reset()
         files, problems = discover(paths)
         report = IngestReport(outcomes=list(problems))
+        if on_file:
+            for outcome in problems:
+                on_file(outcome)
         indexed = self.store.document_hashes()
         show = progress if progress is not None else len(files) > 3
         iterator = files
