@@ -1,0 +1,1 @@
+"""Retrieval evaluation: question set, metrics, baselines and the harness (`python -m eval`)."""

@@ -1,0 +1,387 @@
+"""Retrieval evaluation: every system on the same questions, one table per view.
+
+``run()`` loads the question set (eval/questions.jsonl), ingests the corpus if the index is
+empty, builds the requested systems (see ``eval.baselines``), runs every question through
+each of them (timing each call after one warm-up query), scores the hits with
+``eval.metrics`` and renders a plain-text report for the terminal and a Markdown report
+(eval/RESULTS.md by default). Retrieval metrics use answerable questions only; the
+abstain rate uses the unanswerable ones. A diagnostics section lists gold quotes that a
+system cannot find whatever it ranks, because no unit it retrieves contains them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from eval import metrics as M
+from eval.baselines import BUILDERS, SYSTEMS, System
+
+EVAL_DIR = Path(__file__).resolve().parent
+QUESTIONS_PATH = EVAL_DIR / "questions.jsonl"
+DEFAULT_OUT = EVAL_DIR / "RESULTS.md"
+KINDS = ("fact", "figure", "which", "compare", "paraphrase", "unanswerable")
+WARMUP_QUERY = "community safety partnership priorities"
+
+
+# --- questions ----------------------------------------------------------------------------
+@dataclass
+class Question:
+    id: str
+    split: str
+    kind: str
+    question: str
+    partnerships: list[str]
+    gold: list[M.Gold]
+    answerable: bool
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> "Question":
+        return cls(
+            id=row["id"], split=row["split"], kind=row["kind"], question=row["question"],
+            partnerships=list(row.get("partnerships", [])),
+            gold=[M.Gold(quote=g["quote"], partnership=g.get("partnership", ""), file=g.get("file", ""))
+                  for g in row.get("gold", [])],
+            answerable=bool(row.get("answerable", True)),
+        )
+
+
+def load_questions(path: Path = QUESTIONS_PATH, split: str = "all") -> list[Question]:
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    qs = [Question.from_json(r) for r in rows]
+    return [q for q in qs if split == "all" or q.split == split]
+
+
+# --- running ------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """One system on one question."""
+
+    hits: list[M.Hit]
+    found: bool
+    ms: float
+    scores: M.QuestionScores | None = None  # answerable questions only
+
+
+@dataclass
+class SystemRun:
+    name: str
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    build_seconds: float = 0.0
+    unit_texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    command: str
+    date: str
+    split: str
+    k: int
+    small_k: int
+    questions: list[Question]
+    runs: list[SystemRun]
+    chunk_words: dict[str, float]
+    unreachable: dict[str, list[tuple[str, str, str]]]  # system -> [(qid, file, why)]
+    ingested: str = ""
+    load: str = ""  # machine load when the run started (latency is sensitive to it)
+
+
+class UsageError(ValueError):
+    """Bad arguments (unknown system, k < 1, empty split)."""
+
+
+def parse_systems(value: str | Sequence[str] | None) -> list[str]:
+    if not value:
+        return list(SYSTEMS)
+    names = [s.strip() for s in (value.split(",") if isinstance(value, str) else value) if s.strip()]
+    unknown = [n for n in names if n not in BUILDERS]
+    if unknown:
+        raise UsageError(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
+    return list(dict.fromkeys(names))
+
+
+def ensure_index(rt: Any) -> str:
+    """Ingest the corpus when the index is empty; returns the ingest summary ('' if not needed)."""
+    if rt.store.count() > 0:
+        return ""
+    report = rt.pipeline.run([rt.settings.paths.corpus_dir], progress=False)
+    return report.summary()
+
+
+def run_system(system: System, questions: Sequence[Question], k: int, small_k: int) -> dict[str, Outcome]:
+    system.retrieve(WARMUP_QUERY, k)  # load models, fill caches: not part of any timing
+    outcomes: dict[str, Outcome] = {}
+    for q in questions:
+        start = time.perf_counter()
+        got = system.retrieve(q.question, k)
+        ms = (time.perf_counter() - start) * 1000.0
+        hits = got.hits[:k]
+        scores = M.score_question(hits, q.gold, q.partnerships, k=k, small_k=small_k) if q.answerable else None
+        outcomes[q.id] = Outcome(hits, got.found, ms, scores)
+    return outcomes
+
+
+def unreachable_gold(questions: Sequence[Question], unit_texts: Sequence[str],
+                     chunks: Sequence[Any] | None = None, corpus_dir: Path | None = None) -> list[tuple[str, str, str]]:
+    """Gold quotes contained in none of a system's retrieval units, with a best guess why."""
+    units = [M.normalise(t) for t in unit_texts]
+    joined: dict[str, str] = {}
+    if chunks is not None:  # each document's chunk texts in order, to tell boundary splits from cleaning
+        by_source: dict[str, list[Any]] = {}
+        for c in chunks:
+            by_source.setdefault(str(c.metadata.get("source", "")), []).append(c)
+        for source, cs in by_source.items():
+            cs.sort(key=lambda c: int(c.metadata.get("position", 0) or 0))
+            joined[source] = M.normalise(" ".join(c.text for c in cs))
+    out: list[tuple[str, str, str]] = []
+    for q in questions:
+        for g in q.gold:
+            quote = M.normalise(g.quote)
+            if any(quote in u for u in units):
+                continue
+            why = "not inside any single unit"
+            if chunks is not None:
+                if any(quote in M.normalise(str(c.metadata.get("trail", ""))) for c in chunks):
+                    why = "a heading: only in a chunk's trail (metadata), not in any chunk text"
+                elif quote in joined.get(g.file, ""):
+                    why = "spans a chunk boundary"
+                else:
+                    raw = ""
+                    if corpus_dir and (Path(corpus_dir) / g.file).is_file():
+                        raw = M.normalise((Path(corpus_dir) / g.file).read_text(encoding="utf-8"))
+                    why = ("in the source file but in no chunk text or trail (dropped or changed by cleaning/chunking)" if quote in raw
+                           else "not in the source file either")
+            out.append((q.id, g.file, f"{why}: {g.quote[:90]}{'…' if len(g.quote) > 90 else ''}"))
+    return out
+
+
+def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str] | None = None, k: int = 10,
+        command: str = "python -m eval", questions_path: Path = QUESTIONS_PATH,
+        log: Any = None) -> Report:
+    """Run the evaluation and return the report (nothing is written or printed here)."""
+    from cspkb.runtime import Runtime
+
+    names = parse_systems(systems)
+    if k < 1:
+        raise UsageError("k must be at least 1")
+    small_k = min(5, k)
+    say = log or (lambda msg: None)
+    questions = load_questions(questions_path, split)
+    if not questions:
+        raise UsageError(f"no questions for split {split!r}")
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    rt = Runtime(settings)
+    ingested = ensure_index(rt)
+    if ingested:
+        say(f"index was empty; ingested the corpus: {ingested}")
+    chunks = rt.store.all_chunks()
+    runs: list[SystemRun] = []
+    for name in names:
+        say(f"building {name} …")
+        start = time.perf_counter()
+        system = BUILDERS[name](rt)
+        built = time.perf_counter() - start
+        say(f"running {name} on {len(questions)} questions …")
+        runs.append(SystemRun(name, run_system(system, questions, k, small_k), built, system.unit_texts))
+
+    chunk_words = {"ours": M.mean_words([c.text for c in chunks])}
+    unreachable = {"ours": unreachable_gold(questions, [c.text for c in chunks], chunks,
+                                            rt.settings.paths.corpus_dir)}
+    for r in runs:
+        if r.name == "llamaindex-default":
+            chunk_words["llamaindex-default"] = M.mean_words(r.unit_texts)
+            unreachable["llamaindex-default"] = unreachable_gold(questions, r.unit_texts)
+    return Report(
+        command=command, date=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), split=split, k=k, small_k=small_k,
+        questions=questions, runs=runs, chunk_words=chunk_words, unreachable=unreachable, ingested=ingested,
+        load=load,
+    )
+
+
+# --- aggregation --------------------------------------------------------------------------
+def metric_columns(report: Report) -> list[str]:
+    k, s = report.k, report.small_k
+    return ["n", f"R@{s}", f"R@{k}", "MRR", f"nDCG@{k}", f"AllGold@{k}", f"PCov@{k}", "n_unans", "Abstain"]
+
+
+def aggregate(run_: SystemRun, questions: Sequence[Question]) -> list[str]:
+    """One table row (formatted) for a system over a set of questions."""
+    ans = [run_.outcomes[q.id].scores for q in questions if q.answerable and q.id in run_.outcomes]
+    ans = [s for s in ans if s is not None]
+    unans = [run_.outcomes[q.id].found for q in questions if not q.answerable and q.id in run_.outcomes]
+
+    def f(values: list[float]) -> str:
+        return f"{M.mean(values):.3f}" if ans else "–"
+
+    return [
+        str(len(ans)),
+        f([s.recall_small for s in ans]),
+        f([s.recall_k for s in ans]),
+        f([s.mrr for s in ans]),
+        f([s.ndcg for s in ans]),
+        f([s.all_found for s in ans]),
+        f([s.partnership_coverage for s in ans]),
+        str(len(unans)),
+        f"{M.abstain_rate(unans):.3f}" if unans else "–",
+    ]
+
+
+def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, header, rows) for: overall, each kind present, latency."""
+    cols = metric_columns(report)
+    out = [("Overall", ["system", *cols], [[r.name, *aggregate(r, report.questions)] for r in report.runs])]
+    for kind in KINDS:
+        qs = [q for q in report.questions if q.kind == kind]
+        if not qs:
+            continue
+        if kind == "unanswerable":
+            header = ["system", "n", "Abstain"]
+            rows = [[r.name, *[aggregate(r, qs)[i] for i in (7, 8)]] for r in report.runs]
+        else:
+            header = ["system", *cols[:7]]
+            rows = [[r.name, *aggregate(r, qs)[:7]] for r in report.runs]
+        out.append((f"Kind: {kind}", header, rows))
+    lat_rows = []
+    for r in report.runs:
+        ms = [o.ms for o in r.outcomes.values()]
+        words = M.mean([float(sum(len(h.text.split()) for h in o.hits)) for o in r.outcomes.values()])
+        lat_rows.append([r.name, str(len(ms)), f"{M.percentile(ms, 50):.1f}", f"{M.percentile(ms, 95):.1f}",
+                         f"{max(ms) if ms else 0.0:.1f}", f"{r.build_seconds:.1f}", f"{words:.0f}"])
+    out.append(("Latency per query (ms, after one warm-up query) and words returned",
+                ["system", "queries", "p50", "p95", "max", "build s", f"words in top {report.k}"], lat_rows))
+    return out
+
+
+def never_found(report: Report) -> list[tuple[str, str, str]]:
+    """Answerable questions where no system retrieved any gold quote in the top k."""
+    out = []
+    for q in report.questions:
+        if not q.answerable:
+            continue
+        if all((r.outcomes[q.id].scores.recall_k if r.outcomes[q.id].scores else 0.0) == 0.0 for r in report.runs):
+            out.append((q.id, q.kind, q.question))
+    return out
+
+
+def misses(report: Report, system: str = "ours") -> list[tuple[str, str, int, int]]:
+    """(qid, kind, gold found, gold total) for answerable questions the system did not fully cover."""
+    run_ = next((r for r in report.runs if r.name == system), None)
+    if run_ is None:
+        return []
+    out = []
+    for q in report.questions:
+        s = run_.outcomes[q.id].scores if q.answerable else None
+        if s is not None and s.all_found < 1.0:
+            found = round(s.recall_k * len(q.gold))
+            out.append((q.id, q.kind, found, len(q.gold)))
+    return out
+
+
+# --- rendering ----------------------------------------------------------------------------
+def _header_lines(report: Report) -> list[tuple[str, str]]:
+    n_ans = sum(q.answerable for q in report.questions)
+    words = ", ".join(f"{name} {w:.1f}" for name, w in report.chunk_words.items())
+    lines = [
+        ("Command", report.command),
+        ("Date", report.date),
+        ("Split", report.split),
+        ("Questions", f"{len(report.questions)} ({n_ans} answerable, {len(report.questions) - n_ans} unanswerable)"),
+        ("k", str(report.k)),
+        ("Mean chunk words", words),
+    ]
+    if report.load:
+        lines.append(("Load average at start (1/5/15 min)", report.load))
+    if report.ingested:
+        lines.append(("Ingested first", report.ingested))
+    return lines
+
+
+LEGEND = (
+    "Retrieval metrics average over answerable questions; a gold quote counts as found in a hit when the hit "
+    "text contains it after collapsing whitespace and stripping `**`. R@n: share of a question's gold quotes "
+    "in the top n. MRR: 1/rank of the first hit containing any gold quote. nDCG: binary relevance (a hit is "
+    "relevant if it contains any gold quote), ideal = min(#gold, k) relevant hits, capped at 1. AllGold: "
+    "share of questions with every gold quote in the top k. PCov: share of a question's partnerships with a "
+    "top-k hit from that partnership containing one of that partnership's gold quotes. Abstain: share of "
+    "unanswerable questions where the result reported found=False (baselines never abstain)."
+)
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _text_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    fmt = lambda r: "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))  # noqa: E731
+    return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *[fmt(r) for r in rows]])
+
+
+def _diagnostics(report: Report) -> list[tuple[str, list[str]]]:
+    sections = []
+    for system, items in report.unreachable.items():
+        lines = [f"{qid} ({file}) — {why}" for qid, file, why in items] or ["none"]
+        sections.append((f"Gold quotes in no `{system}` chunk (unfindable by any ranking)", lines))
+    nf = never_found(report)
+    sections.append((f"Answerable questions where no system found any gold quote in the top {report.k}",
+                     [f"{qid} [{kind}] {text}" for qid, kind, text in nf] or ["none"]))
+    ms = misses(report)
+    if any(r.name == "ours" for r in report.runs):
+        sections.append((f"`ours`: answerable questions without all gold in the top {report.k} (found/total)",
+                         [", ".join(f"{qid} {kind} {f}/{t}" for qid, kind, f, t in ms)] if ms else ["none"]))
+    return sections
+
+
+def render_markdown(report: Report) -> str:
+    parts = ["# Retrieval evaluation", ""]
+    parts += [f"- **{k}:** `{v}`" if k == "Command" else f"- **{k}:** {v}" for k, v in _header_lines(report)]
+    parts += ["", LEGEND, ""]
+    for title, header, rows in tables(report):
+        parts += [f"## {title}", "", _md_table(header, rows), ""]
+    parts += ["## Diagnostics", ""]
+    for title, lines in _diagnostics(report):
+        parts += [f"### {title}", ""] + [f"- {line}" for line in lines] + [""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def render_text(report: Report) -> str:
+    parts = [f"{k}: {v}" for k, v in _header_lines(report)] + [""]
+    for title, header, rows in tables(report):
+        parts += [title, _text_table(header, rows), ""]
+    for title, lines in _diagnostics(report):
+        parts += [title + ":"] + [f"  {line}" for line in lines] + [""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def main(*, settings: Any = None, split: str = "all", systems: str | None = None, k: int = 10,
+         out: Path | None = DEFAULT_OUT, write: bool = True, command: str = "python -m eval") -> int:
+    """Run, print the text report, write the Markdown report unless ``write`` is False. Exit code."""
+    import sys
+
+    from index.store import IndexMismatch, StoreUnavailable
+
+    try:
+        report = run(settings, split=split, systems=systems, k=k, command=command,
+                     log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except (IndexMismatch, StoreUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(render_text(report))
+    if write and out:
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_markdown(report), encoding="utf-8")
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,172 @@
+"""Pure retrieval metrics over ranked hits and gold quotes (no I/O, no index access).
+
+A gold quote is *found* in a hit when the hit's text contains the quote after both are
+normalised by ``normalise`` (markup ``**`` stripped, whitespace collapsed). Ranks are
+1-based; ``None`` means "not in the list". Every function takes plain data, so the
+harness, the tests and any other caller compute the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+_WS = re.compile(r"\s+")
+_STARS = re.compile(r"\*{2,}")  # `**bold**` / `***bold italic***` markup, as ingest cleaning removes it
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage, as the metrics see it."""
+
+    text: str
+    partnership: str = ""
+    source: str = ""
+    chunk_id: str = ""
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Gold:
+    """One gold quote and the partnership whose document it comes from."""
+
+    quote: str
+    partnership: str = ""
+    file: str = ""
+
+
+def normalise(text: str) -> str:
+    """Strip ``**`` markup (runs of two or more ``*``) and collapse whitespace (what matching compares)."""
+    return _WS.sub(" ", _STARS.sub("", text)).strip()
+
+
+def contains(hit_text: str, quote: str) -> bool:
+    """Whether the (normalised) hit text contains the (normalised) quote."""
+    q = normalise(quote)
+    return bool(q) and q in normalise(hit_text)
+
+
+def gold_ranks(hits: Sequence[Hit], gold: Sequence[Gold]) -> list[int | None]:
+    """For each gold quote, the 1-based rank of the first hit containing it (None: not found)."""
+    texts = [normalise(h.text) for h in hits]
+    ranks: list[int | None] = []
+    for g in gold:
+        q = normalise(g.quote)
+        ranks.append(next((i + 1 for i, t in enumerate(texts) if q and q in t), None))
+    return ranks
+
+
+def relevance(hits: Sequence[Hit], gold: Sequence[Gold]) -> list[bool]:
+    """Binary relevance per hit: True if the hit contains any gold quote."""
+    quotes = [q for q in (normalise(g.quote) for g in gold) if q]
+    return [any(q in normalise(h.text) for q in quotes) for h in hits]
+
+
+def recall_at_k(ranks: Sequence[int | None], k: int) -> float:
+    """Share of gold quotes found within the top k (0.0 when there is no gold)."""
+    if not ranks:
+        return 0.0
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+
+
+def all_found_at_k(ranks: Sequence[int | None], k: int) -> float:
+    """1.0 if every gold quote is found within the top k, else 0.0 (0.0 when there is no gold)."""
+    return 1.0 if ranks and all(r is not None and r <= k for r in ranks) else 0.0
+
+
+def reciprocal_rank(relevant: Sequence[bool], k: int | None = None) -> float:
+    """1/rank of the first relevant hit (within the top k if given), else 0.0."""
+    limit = len(relevant) if k is None else min(k, len(relevant))
+    for i in range(limit):
+        if relevant[i]:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def ndcg_at_k(relevant: Sequence[bool], n_gold: int, k: int) -> float:
+    """Binary nDCG@k; the ideal list holds min(n_gold, k) relevant hits.
+
+    Capped at 1.0: with overlapping chunks, more hits than there are gold quotes can each
+    contain a quote, which would otherwise push DCG above the ideal.
+    """
+    ideal_n = min(n_gold, k)
+    if ideal_n <= 0:
+        return 0.0
+    dcg = sum(1.0 / math.log2(i + 2) for i, rel in enumerate(relevant[:k]) if rel)
+    idcg = sum(1.0 / math.log2(i + 2) for i in range(ideal_n))
+    return min(1.0, dcg / idcg)
+
+
+def partnership_coverage_at_k(hits: Sequence[Hit], gold: Sequence[Gold], partnerships: Sequence[str],
+                              k: int) -> float:
+    """Share of the question's partnerships with at least one top-k hit *from that
+    partnership* that contains one of *that partnership's* gold quotes (0.0 if none listed)."""
+    wanted = list(dict.fromkeys(partnerships))
+    if not wanted:
+        return 0.0
+    top = hits[:k]
+    covered = 0
+    for p in wanted:
+        quotes = [q for q in (normalise(g.quote) for g in gold if g.partnership == p) if q]
+        if any(h.partnership == p and any(q in normalise(h.text) for q in quotes) for h in top):
+            covered += 1
+    return covered / len(wanted)
+
+
+def abstain_rate(found_flags: Sequence[bool]) -> float:
+    """Share of results that reported nothing relevant (found == False)."""
+    if not found_flags:
+        return 0.0
+    return sum(1 for f in found_flags if not f) / len(found_flags)
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Linear-interpolated percentile (p in 0..100), as numpy's default; 0.0 for no values."""
+    if not values:
+        return 0.0
+    xs = sorted(values)
+    if len(xs) == 1:
+        return float(xs[0])
+    pos = (len(xs) - 1) * p / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return float(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo))
+
+
+def mean_words(texts: Sequence[str]) -> float:
+    """Mean whitespace-separated word count."""
+    return mean([float(len(t.split())) for t in texts])
+
+
+@dataclass(frozen=True)
+class QuestionScores:
+    """Per-question retrieval metrics for one system (answerable questions)."""
+
+    recall_small: float
+    recall_k: float
+    mrr: float
+    ndcg: float
+    all_found: float
+    partnership_coverage: float
+
+
+def score_question(hits: Sequence[Hit], gold: Sequence[Gold], partnerships: Sequence[str],
+                   k: int = 10, small_k: int = 5) -> QuestionScores:
+    """All retrieval metrics for one answerable question from its ranked hits."""
+    hits = list(hits)[:k]
+    ranks = gold_ranks(hits, gold)
+    rel = relevance(hits, gold)
+    return QuestionScores(
+        recall_small=recall_at_k(ranks, small_k),
+        recall_k=recall_at_k(ranks, k),
+        mrr=reciprocal_rank(rel, k),
+        ndcg=ndcg_at_k(rel, len(gold), k),
+        all_found=all_found_at_k(ranks, k),
+        partnership_coverage=partnership_coverage_at_k(hits, gold, partnerships, k),
+    )

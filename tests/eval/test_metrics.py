@@ -1,0 +1,159 @@
+"""Unit tests for eval.metrics on small hand-made hits (no index, no models)."""
+
+import math
+
+import pytest
+
+from eval import metrics as M
+from eval.harness import Question, load_questions, parse_systems, UsageError
+
+A = "The Chair of the BCSP is Cllr John Cotton."
+B = "The partnership street tasking meets each fortnight."
+C = "The Board is chaired by Chief Superintendent Kim Madill."
+
+
+def hit(text, partnership="Birmingham"):
+    return M.Hit(text=text, partnership=partnership)
+
+
+def gold(quote, partnership="Birmingham"):
+    return M.Gold(quote=quote, partnership=partnership)
+
+
+# --- matching -----------------------------------------------------------------------------
+def test_normalise_collapses_whitespace_and_strips_bold():
+    assert M.normalise("  The **Chair**\n of\tthe  BCSP ") == "The Chair of the BCSP"
+    assert M.normalise("***Case Study***") == "Case Study"
+
+
+def test_contains_ignores_line_breaks_and_markup_but_not_wording():
+    assert M.contains("Intro. The **Chair** of the\nBCSP is Cllr John   Cotton. More.", A)
+    assert not M.contains("The Chair of the BCSP is Cllr Jon Cotton.", A)
+    assert not M.contains("anything", "   ")  # an empty quote never matches
+
+
+def test_contains_is_case_sensitive():
+    assert not M.contains(A.upper(), A)
+
+
+def test_gold_ranks_first_hit_containing_each_quote():
+    hits = [hit("noise"), hit(f"x {B} y"), hit(A), hit(B)]
+    assert M.gold_ranks(hits, [gold(A), gold(B), gold(C)]) == [3, 2, None]
+
+
+# --- recall / all-found -------------------------------------------------------------------
+def test_recall_at_k():
+    ranks = [1, 7, None]
+    assert M.recall_at_k(ranks, 5) == pytest.approx(1 / 3)
+    assert M.recall_at_k(ranks, 10) == pytest.approx(2 / 3)
+    assert M.recall_at_k([], 10) == 0.0
+    assert M.recall_at_k([5, 6], 5) == 0.5  # rank k is inside the top k
+
+
+def test_all_found_at_k():
+    assert M.all_found_at_k([1, 4], 5) == 1.0
+    assert M.all_found_at_k([1, 6], 5) == 0.0
+    assert M.all_found_at_k([1, None], 10) == 0.0
+    assert M.all_found_at_k([], 10) == 0.0
+
+
+# --- MRR / nDCG ---------------------------------------------------------------------------
+def test_reciprocal_rank():
+    assert M.reciprocal_rank([False, False, True, True]) == pytest.approx(1 / 3)
+    assert M.reciprocal_rank([False, False, True], k=2) == 0.0
+    assert M.reciprocal_rank([]) == 0.0
+
+
+def test_ndcg_perfect_and_partial():
+    assert M.ndcg_at_k([True, True, False], n_gold=2, k=10) == pytest.approx(1.0)
+    # one of two gold quotes, found at rank 2: (1/log2 3) / (1 + 1/log2 3)
+    expected = (1 / math.log2(3)) / (1 + 1 / math.log2(3))
+    assert M.ndcg_at_k([False, True, False], n_gold=2, k=10) == pytest.approx(expected)
+    assert M.ndcg_at_k([False, False], n_gold=1, k=10) == 0.0
+
+
+def test_ndcg_ideal_is_limited_by_k_and_capped():
+    # 12 gold quotes but k=10: ideal has 10 relevant hits
+    assert M.ndcg_at_k([True] * 10, n_gold=12, k=10) == pytest.approx(1.0)
+    # more relevant hits than gold (overlapping chunks): never above 1
+    assert M.ndcg_at_k([True, True, True], n_gold=1, k=10) == 1.0
+    # hits beyond k do not count
+    assert M.ndcg_at_k([False, True], n_gold=1, k=1) == 0.0
+    assert M.ndcg_at_k([True], n_gold=0, k=10) == 0.0
+
+
+def test_relevance_any_gold_quote():
+    hits = [hit(A), hit("noise"), hit(C)]
+    assert M.relevance(hits, [gold(A), gold(C)]) == [True, False, True]
+
+
+# --- partnership coverage -----------------------------------------------------------------
+def test_partnership_coverage_needs_own_partnerships_quote_from_own_partnership():
+    g = [gold(A, "Birmingham"), gold(C, "Dudley")]
+    hits = [
+        hit(A, "Birmingham"),
+        hit(f"{C} but labelled Walsall", "Walsall"),  # Dudley's quote from the wrong partnership
+        hit("Dudley noise", "Dudley"),                 # right partnership, no gold quote
+    ]
+    assert M.partnership_coverage_at_k(hits, g, ["Birmingham", "Dudley"], k=10) == pytest.approx(0.5)
+    hits.append(hit(C, "Dudley"))
+    assert M.partnership_coverage_at_k(hits, g, ["Birmingham", "Dudley"], k=10) == pytest.approx(1.0)
+    assert M.partnership_coverage_at_k(hits, g, ["Birmingham", "Dudley"], k=3) == pytest.approx(0.5)
+
+
+def test_partnership_coverage_other_partnerships_quote_does_not_count():
+    g = [gold(A, "Birmingham"), gold(C, "Dudley")]
+    hits = [hit(A, "Dudley")]  # Birmingham's quote in a Dudley hit covers neither
+    assert M.partnership_coverage_at_k(hits, g, ["Birmingham", "Dudley"], k=10) == 0.0
+    assert M.partnership_coverage_at_k(hits, g, [], k=10) == 0.0
+
+
+# --- abstention, latency, words -----------------------------------------------------------
+def test_abstain_rate():
+    assert M.abstain_rate([True, False, False, True]) == 0.5
+    assert M.abstain_rate([True, True]) == 0.0
+    assert M.abstain_rate([]) == 0.0
+
+
+def test_percentile_matches_linear_interpolation():
+    xs = [10.0, 1.0, 3.0, 2.0]
+    assert M.percentile(xs, 50) == pytest.approx(2.5)
+    assert M.percentile(xs, 95) == pytest.approx(3 + 0.85 * 7)
+    assert M.percentile(xs, 0) == 1.0 and M.percentile(xs, 100) == 10.0
+    assert M.percentile([4.0], 95) == 4.0
+    assert M.percentile([], 50) == 0.0
+
+
+def test_mean_words():
+    assert M.mean_words(["one two three", "four"]) == 2.0
+    assert M.mean_words([]) == 0.0
+
+
+# --- one question end to end --------------------------------------------------------------
+def test_score_question():
+    g = [gold(A, "Birmingham"), gold(C, "Dudley")]
+    hits = [hit("noise")] * 5 + [hit(C, "Dudley")] + [hit("noise")] * 6  # 12 hits, only the first 10 count
+    s = M.score_question(hits + [hit(A, "Birmingham")], g, ["Birmingham", "Dudley"], k=10, small_k=5)
+    assert s.recall_small == 0.0
+    assert s.recall_k == pytest.approx(0.5)
+    assert s.mrr == pytest.approx(1 / 6)
+    assert s.all_found == 0.0
+    assert s.partnership_coverage == pytest.approx(0.5)
+    assert s.ndcg == pytest.approx((1 / math.log2(7)) / (1 + 1 / math.log2(3)))
+
+
+# --- harness helpers (no index) -----------------------------------------------------------
+def test_parse_systems():
+    assert parse_systems(None) == ["bm25", "dense", "llamaindex-default", "ours"]
+    assert parse_systems("ours, bm25,ours") == ["ours", "bm25"]
+    with pytest.raises(UsageError):
+        parse_systems("ours,gpt")
+
+
+def test_load_questions_split_filter():
+    dev = load_questions(split="dev")
+    everything = load_questions(split="all")
+    assert dev and all(q.split == "dev" for q in dev)
+    assert len(everything) > len(dev)
+    assert all(isinstance(q, Question) for q in everything)
+    assert all(q.gold for q in everything if q.answerable)
