@@ -24,6 +24,8 @@ def build(settings: Settings):  # noqa: ANN201 - gradio Blocks
         for h in result.hits:
             where = f"p.{h.page}" if h.page else (h.section or "")
             lines.append(f"**{h.rank}. {h.partnership}** — {h.document} ({where})\n\n> {html.escape(h.text)}")
+        if not result.found:
+            lines.insert(0, "_Nothing in the indexed documents clears the relevance floor; the closest passages are below._")
         return "\n\n".join(lines) or "No results."
 
     with gr.Blocks(title="CSP Knowledge Base") as demo:

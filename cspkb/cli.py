@@ -144,6 +144,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from eval import harness
 
+    if args.calibrate:
+        from cspkb.runtime import Runtime
+        from eval.calibrate import calibrate
+
+        fitted = calibrate(Runtime(_settings(args)))
+        print(json.dumps(fitted, indent=2))
+        a, b, c = fitted["calibration"]
+        print(f"set: CSPKB_RETRIEVAL__CALIBRATION='[{a}, {b}, {c}]' CSPKB_RETRIEVAL__FLOOR={fitted['floor']}")
+        return EXIT_OK
     argv = sys.argv[1:] if Path(sys.argv[0]).name == "cspkb" else None
     if argv is None:  # called programmatically: rebuild an equivalent command line
         argv = [f"--{name.replace('_', '-')}={getattr(args, name)}"
@@ -204,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     p.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
     p.add_argument("--no-write", action="store_true", help="print only; do not write --out")
+    p.add_argument("--calibrate", action="store_true",
+                   help="fit the relevance calibration and floor on the dev split and print them")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="start the web app (same as `python app.py`)")
