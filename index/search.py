@@ -17,7 +17,6 @@ of the chunks (vectors, BM25, neighbours) rebuilt when the index changes.
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -39,20 +38,6 @@ class Filters:
     partnerships: list[str] = field(default_factory=list)
     doc_types: list[str] = field(default_factory=list)
     year: int | None = None
-
-    def where(self, registry: Registry) -> dict[str, Any] | None:
-        """The same restriction as a Chroma `where` clause."""
-        clauses: list[dict[str, Any]] = []
-        if self.partnerships:
-            names = sorted({registry.canonical(p) for p in self.partnerships})
-            clauses.append({"partnership": {"$in": names}})
-        if self.doc_types:
-            clauses.append({"doc_type": {"$in": [t.lower() for t in self.doc_types]}})
-        if self.year:
-            clauses += [{"year_start": {"$lte": self.year}}, {"year_end": {"$gte": self.year}}]
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def allows(self, meta: dict[str, Any], registry: Registry) -> bool:
         if self.partnerships and meta.get("partnership") not in {registry.canonical(p) for p in self.partnerships}:
@@ -129,8 +114,8 @@ class CorpusView:
         return len(self.ids)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
 
 
 def _is_fragment(text: str) -> bool:
@@ -166,11 +151,11 @@ class Searcher:
             return self._view
 
     # --- scoring -----------------------------------------------------------------------
-    def relevance(self, cosine: float, coverage: float) -> float:
-        """Calibrated probability that a chunk is relevant, from its cosine similarity and the
+    def relevance(self, cosine: np.ndarray, coverage: np.ndarray) -> np.ndarray:
+        """Calibrated probability that each chunk is relevant, from its cosine similarity and the
         IDF-weighted share of the query's terms it contains (coefficients fitted on dev)."""
         a, b, c = self.settings.retrieval.calibration
-        return _sigmoid(a * cosine + b * coverage + c)
+        return _sigmoid(a * np.asarray(cosine, dtype=np.float64) + b * np.asarray(coverage, dtype=np.float64) + c)
 
     def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray) -> list[int]:
         """Indices in ``idx`` ordered by RRF of their dense and lexical ranks."""
@@ -197,16 +182,15 @@ class Searcher:
         if len(view) == 0:
             result.found = False
             return result
-        scope = list(filters.partnerships) or plan.partnerships
+        scope = {self.registry.canonical(p) for p in (filters.partnerships or plan.partnerships)}
         eligible = np.array([i for i, m in enumerate(view.metas)
-                             if filters.allows(m, self.registry)
-                             and (not scope or m.get("partnership") in {self.registry.canonical(p) for p in scope})],
+                             if filters.allows(m, self.registry) and (not scope or m.get("partnership") in scope)],
                             dtype=np.int64)
         qvec = np.asarray(self.embedder.embed_query(plan.expanded), dtype=np.float32)
         cos = view.matrix @ qvec if view.matrix.shape[1] == qvec.shape[0] else np.zeros(len(view))
         lex = view.bm25.scores(plan.expanded)
         coverage = view.bm25.coverage(plan.text)  # the user's own words: expansions must not dilute it
-        rel = np.array([self.relevance(float(c), float(x)) for c, x in zip(cos, coverage)])
+        rel = self.relevance(cos, coverage)
 
         partnerships = sorted({str(view.partnership[i]) for i in eligible})
         result.partnerships_searched = partnerships
