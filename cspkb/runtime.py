@@ -1,4 +1,4 @@
-"""Wiring: builds the store, embedder, searcher and ingest pipeline from one Settings object.
+"""Wiring: builds the store, embedder, searcher, answerer and ingest pipeline from one Settings object.
 
 The CLI, the app, the evaluation harness and the benchmarks all get their components here,
 so there is one place that decides how the pieces fit together.
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from cspkb.settings import Settings
 
 if TYPE_CHECKING:
+    from index.answer import AnswerQuestionPipeline
     from index.embedding import Embedder
     from index.search import Searcher
     from index.store import ChunkStore
@@ -42,6 +43,12 @@ class Runtime:
         from index.search import Searcher
 
         return Searcher(self.settings, self.store, self.embedder)
+
+    @cached_property
+    def answerer(self) -> "AnswerQuestionPipeline":
+        from index.answer import AnswerQuestionPipeline
+
+        return AnswerQuestionPipeline(self.settings, self.searcher)
 
     @cached_property
     def pipeline(self) -> "IndexDocumentsPipeline":

@@ -1,6 +1,6 @@
 """The one settings object: every tunable of the knowledge base, read from env/CLI.
 
-Settings are grouped (paths, ingest, chunking, embedding, store, retrieval, app) in the
+Settings are grouped (paths, ingest, chunking, embedding, store, retrieval, answer, app) in the
 style of paper-qa. Environment variables use the prefix ``CSPKB_`` and ``__`` between a
 group and its field, e.g. ``CSPKB_STORE__URL=http://127.0.0.1:8000`` or
 ``CSPKB_EMBEDDING__MODEL=/path/to/model``. The CLI overrides a few fields on top.
@@ -113,11 +113,47 @@ class RetrievalSettings(BaseModel):
     rerank_top: int = Field(default=20, description="Candidates the reranker re-scores.")
 
 
-class AppSettings(BaseModel):
-    """The Gradio app."""
+class LLMSettings(BaseModel):
+    """Optional LLM synthesis through an OpenAI-compatible chat endpoint (off by default)."""
 
-    host: str = "127.0.0.1"
+    base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:11434/v1 (Ollama) or any OpenAI-compatible server.")
+    model: str = Field(default="", description="Model name the server knows.")
+    api_key: str = Field(default="not-needed", description="Sent as a bearer token; local servers ignore it.")
+    timeout_s: float = Field(default=30.0, description="Past this the extractive answer is used instead.")
+    temperature: float = 0.0
+    max_tokens: int = 600
+
+
+class AnswerSettings(BaseModel):
+    """The answer layer: extractive by default, optional LLM synthesis verified against the passages."""
+
+    mode: Literal["extractive", "llm"] = "extractive"
+    max_sentences: int = Field(default=6, description="Sentences in a single-partnership answer.")
+    per_partnership_sentences: int = Field(default=3, description="Sentences per partnership in a cross-partnership answer.")
+    answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
+    partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
+    relative_cut: float = Field(default=0.6, description="In a single answer, sentences below this share of the best sentence's score are left out.")
+    passages: int = Field(default=8, description="Retrieved passages the answer draws on.")
+    per_partnership_passages: int = Field(default=3, description="Passages per partnership for cross-partnership questions.")
+    stale_years: float = Field(default=3.0, description="Flag documents this much older than the newest in the index.")
+    support_threshold: float = Field(default=0.5, description="Share of a sentence's content words its cited passages must contain.")
+    llm: LLMSettings = LLMSettings()
+
+
+class AppSettings(BaseModel):
+    """The Gradio app: local and private by default (binds 127.0.0.1, never a share link)."""
+
+    host: str = Field(default="127.0.0.1", description="Interface to bind; 0.0.0.0 only for a team deployment.")
     port: int = 7860
+    username: str | None = Field(default=None, description="With password: require this login (team deployment).")
+    password: str | None = Field(default=None, description="With username: require this login.")
+    max_upload_mb: float = Field(default=50.0, description="Uploads larger than this are refused.")
+    first_run_ingest: bool = Field(default=True, description="Ingest corpus_dir when the app opens on an empty index.")
+    themes: Path | None = Field(default=None, description="Themes for the matrix; default: corpus_dir/themes.yaml.")
+
+    def login(self) -> tuple[str, str] | None:
+        """(username, password) when both are set, else None (no login)."""
+        return (self.username, self.password) if self.username and self.password else None
 
 
 class Settings(BaseSettings):
@@ -131,6 +167,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
     app: AppSettings = AppSettings()
 
     def index_fingerprint(self) -> dict[str, str]:

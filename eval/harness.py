@@ -39,6 +39,7 @@ class Question:
     partnerships: list[str]
     gold: list[M.Gold]
     answerable: bool
+    must_mention: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> "Question":
@@ -48,6 +49,7 @@ class Question:
             gold=[M.Gold(quote=g["quote"], partnership=g.get("partnership", ""), file=g.get("file", ""))
                   for g in row.get("gold", [])],
             answerable=bool(row.get("answerable", True)),
+            must_mention=list(row.get("must_mention", [])),
         )
 
 

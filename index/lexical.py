@@ -19,7 +19,8 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
 
 
 def tokenize(text: str) -> list[str]:
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower())
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower().replace("’", "'"))
+    text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessives: "birmingham's" -> "birmingham"
     return [t for t in _TOKEN.findall(text) if t not in STOPWORDS]
 
 

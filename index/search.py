@@ -97,6 +97,7 @@ class CorpusView:
         from index.lexical import BM25Index
 
         self.ids: list[str] = list(snapshot["ids"])
+        self.index_of: dict[str, int] = {cid: i for i, cid in enumerate(self.ids)}
         self.texts: list[str] = [t or "" for t in snapshot["documents"]]
         self.metas: list[dict[str, Any]] = [m or {} for m in snapshot["metadatas"]]
         vectors = snapshot["embeddings"]

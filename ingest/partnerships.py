@@ -144,6 +144,39 @@ def partnerships_in_query(query: str, registry: Registry) -> list[str]:
     for p in registry.partnerships:
         if any(_count(n, query) for n in (p.name, p.full_name, *p.aliases)):
             add(p.name)
-        elif any(_count(a, query, 0) for a in p.acronyms):
-            add(p.name)
+    explicit = list(named)
+    by_acronym = [p.name for p in registry.partnerships
+                  if p.name not in named and any(_count(a, query, 0) for a in p.acronyms)]
+    for name in by_acronym:
+        # a shared acronym ("SWP") next to an explicit name ("in Walsall") means that partnership
+        owners = [p for p in registry.partnerships if set(p.acronyms) & set(registry.get(name).acronyms)]
+        if not any(o.name in explicit for o in owners):
+            add(name)
     return named
+
+
+_AREA_IN_QUERY = re.compile(
+    r"\b(?:Safer\s+([A-Z][a-z]+)\b"
+    r"|([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:'s|’s)?\s+(?:Community\s+Safety|CSP\b|(?:City\s+|Borough\s+|County\s+)?Council\b"
+    r"|(?:Metropolitan\s+)?Borough\b|Safeguarding|Partnership\b))"
+)
+_NOT_AREAS = {"The", "A", "An", "Our", "This", "That", "Which", "What", "Each", "Every", "Any", "Local", "National",
+              "Community", "Safety", "Safer", "Strategic", "Partnership", "City", "County", "Borough"}
+
+
+def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
+    """Places a question names as a partnership, council or borough that the registry does not
+    know ("Coventry's Community Safety Partnership", "Solihull CSP", "Safer Leeds")."""
+    out: list[str] = []
+    for m in _AREA_IN_QUERY.finditer(query):
+        name = (m.group(1) or m.group(2) or "").strip()
+        words = [w for w in re.split(r"[ -]", name) if w not in _NOT_AREAS]
+        name = " ".join(words)
+        if not name or registry.get(name) is not None or any(registry.get(w) for w in words):
+            continue
+        if any(_count(n, name) for p in registry.partnerships for n in (p.name, p.full_name, *p.aliases)):
+            continue
+        if name in registry.groups or name not in query or name in out:
+            continue
+        out.append(name)
+    return out

@@ -1,0 +1,319 @@
+"""AnswerQuestionPipeline: question in, cited answer out (``cspkb ask``, the app, the eval).
+
+1. Retrieve (``index.search``) with the user's filters.
+2. Decide whether the documents answer at all, and abstain plainly when they don't: a
+   partnership or area with no documents in the index, nothing above the relevance floor,
+   a named partnership without evidence, a year no indexed document covers, or a "how
+   many" question whose evidence gives no figure.
+3. Compose the answer: extractive by default (``index.extractive``: exact sentences, one
+   citation each, grouped by partnership for cross-partnership questions), or LLM synthesis
+   verified against the passages (``index.synthesis``) with the extractive answer as the
+   fall-back when the model is unreachable.
+4. Add what a careful reader must know: figures that disagree between sources (both shown,
+   with citations), drafts, and documents much older than the newest in the index.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from cspkb.settings import Settings
+from index import extractive as X
+from index.citations import Answer, Citation, Statement, render, renumber
+from index.figures import find_disagreements
+from index.lexical import tokenize
+from index.search import Filters, SearchHit, SearchResult, Searcher
+from ingest.partnerships import unknown_areas_in_query, with_partnerships
+
+_COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
+_QUESTION_WORDS = {"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
+                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"}
+_YEAR_IN_Q = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/-]\s?((?:19|20)?\d\d))?\b")
+
+
+@dataclass
+class _Context:
+    """What the composition steps share for one question."""
+
+    question: str
+    result: SearchResult
+    evidence: list[SearchHit]
+    scope: list[str]
+    filters: Filters
+    cands: list[X.Candidate] = field(default_factory=list)
+    terms: dict[str, float] = field(default_factory=dict)
+
+
+class AnswerQuestionPipeline:
+    """Answers questions from the index with exact-span citations (see module docstring)."""
+
+    def __init__(self, settings: Settings, searcher: Searcher, synthesiser: Any = None) -> None:
+        self.settings = settings
+        self.searcher = searcher
+        self._synthesiser = synthesiser
+        self._vectors = X.SentenceVectors(searcher.embedder.embed_documents)
+
+    # --- public ------------------------------------------------------------------------
+    def answer(self, question: str, filters: Filters | None = None, *, compare: bool | None = None,
+               mode: str | None = None) -> Answer:
+        question = question.strip()
+        filters = filters or Filters()
+        cfg = self.settings.answer
+        result = self.searcher.search(question, k=max(cfg.passages, self.settings.retrieval.k), filters=filters)
+        cross = result.cross if compare is None else compare
+        scope = [self.searcher.registry.canonical(p) for p in filters.partnerships] or result.partnerships_named
+        ctx = _Context(question, result, self._evidence(question, result, filters, cross), scope, filters)
+        self._score(ctx)
+
+        refusal = self._refusal(ctx)
+        if refusal is not None:
+            return refusal
+
+        mode = mode or cfg.mode
+        notes: list[str] = []
+        if mode == "llm":
+            try:
+                statements, citations = self._synthesiser_for().run(question, self._llm_passages(ctx))
+                return self._finish(ctx, statements, citations, "llm", notes, cross=cross)
+            except Exception as exc:  # SynthesisUnavailable, or anything the client raised
+                notes.append(f"The language model was unavailable ({exc}); this is the extractive answer.")
+        statements, citations = self._extract(ctx, cross=cross)
+        if not statements:
+            return self._abstain(ctx, "The retrieved passages mention the topic but no sentence in them answers the question.")
+        return self._finish(ctx, statements, citations, "extractive", notes, cross=cross)
+
+    # --- evidence ----------------------------------------------------------------------
+    def _evidence(self, question: str, result: SearchResult, filters: Filters, cross: bool) -> list[SearchHit]:
+        """The passages to answer from. A cross-partnership question is searched once per
+        partnership, so each one's best passages are judged on their own merits."""
+        partnerships = result.partnerships_searched
+        if not cross or len(partnerships) < 2:
+            return result.hits[: self.settings.answer.passages]
+        hits: list[SearchHit] = []
+        for p in partnerships:
+            sub = self.searcher.search(question, k=self.settings.answer.per_partnership_passages,
+                                       filters=replace(filters, partnerships=[p]))
+            hits += sub.hits
+        return hits
+
+    def _score(self, ctx: _Context) -> None:
+        view = self.searcher.view()
+        registry = self.searcher.registry
+        named = [registry.get(p) for p in ctx.result.partnerships_named]
+        exclude = {t for p in named if p for n in (p.name, p.full_name, *p.aliases, *p.acronyms) for t in tokenize(n)}
+        exclude |= {t for p in ctx.result.partnerships_named for t in tokenize(p)}
+        expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
+        ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, exclude)
+        ctx.cands = X.candidates(ctx.evidence)
+        if ctx.cands:
+            qvec = np.asarray(self.searcher.embedder.embed_query(ctx.question), dtype=np.float32)
+            X.score(ctx.cands, ctx.terms, qvec, self._vectors([c.text for c in ctx.cands]),
+                    figure_question=X.is_figure_question(ctx.question))
+
+    def _answering(self, ctx: _Context) -> list[X.Candidate]:
+        return [c for c in ctx.cands if c.score >= self.settings.answer.answer_threshold]
+
+    # --- deciding not to answer ----------------------------------------------------------
+    def _refusal(self, ctx: _Context) -> Answer | None:
+        view = self.searcher.view()
+        registry = with_partnerships(self.searcher.registry, view.partnership_names)
+        indexed = sorted(set(view.partnership_names))
+        unknown = unknown_areas_in_query(ctx.question, registry)
+        if unknown and not ctx.result.partnerships_named:
+            names = ", ".join(unknown)
+            passing = [u for u in unknown if any(u.lower() in t.lower() for t in view.texts)]
+            extra = (f" {', '.join(passing)} is mentioned in passing in the indexed documents, which is not coverage of "
+                     f"its own partnership.") if passing else ""
+            return self._abstain(ctx, f"The index holds no documents for {names}; it covers {', '.join(indexed)}.{extra}",
+                                 nearby=False)
+        answering = self._answering(ctx)
+        if not answering:
+            return self._abstain(ctx, "The indexed documents don't cover this: no passage answers it closely enough.")
+        with_evidence = {c.hit.partnership for c in answering}
+        if ctx.scope and not with_evidence & set(ctx.scope):
+            return self._abstain(ctx, f"The {', '.join(ctx.scope)} documents in the index don't cover this.")
+        uncovered = self._uncovered_years(ctx)
+        if uncovered:
+            return self._abstain(ctx, uncovered)
+        if _COUNT_Q.search(ctx.question):
+            key = self._key_terms(ctx)
+            if not any(c.has_figure and key & set(tokenize(c.text)) for c in answering):
+                return self._abstain(ctx, "The documents discuss this but give no figure for it.")
+        return None
+
+    def _key_terms(self, ctx: _Context, n: int = 3) -> set[str]:
+        """The question's rarest content terms in the corpus (what a figure must be a figure of)."""
+        ranked = sorted((t for t in ctx.terms if t not in _QUESTION_WORDS and not t.isdigit()), key=lambda t: -ctx.terms[t])
+        return set(ranked[:n])
+
+    def _uncovered_years(self, ctx: _Context) -> str | None:
+        """A question about a year or period that no in-scope document covers or mentions."""
+        asked = []
+        for m in _YEAR_IN_Q.finditer(ctx.question):
+            start = int(m.group(1))
+            end = m.group(2)
+            # "2017-2020" is a span of years; "2019/20" is a financial year, labelled by its start
+            end_year = int(end) if end and len(end) == 4 else start
+            asked.append((m.group(0), start, max(start, end_year)))
+        if not asked:
+            return None
+        view = self.searcher.view()
+        scope = set(ctx.scope) or {c.hit.partnership for c in self._answering(ctx)}
+        periods = {}
+        for m in view.metas:
+            if m.get("partnership") in scope:
+                periods[str(m.get("document"))] = (int(m.get("year_start") or 0), int(m.get("year_end") or 0), str(m.get("period", "")))
+        evidence_text = " ".join(c.text for c in self._answering(ctx))
+        for text, start, end in asked:
+            covered = any(ys and ys <= end and start <= ye for ys, ye, _ in periods.values())
+            mentioned = text in evidence_text or (end != start and str(start) in evidence_text and str(end)[-2:] in evidence_text)
+            if not covered and not mentioned:
+                spans = sorted({p for *_, p in periods.values() if p})
+                return (f"The indexed documents for {', '.join(sorted(scope))} cover {', '.join(spans) or 'other periods'}, "
+                        f"not {text}.")
+        return None
+
+    def _abstain(self, ctx: _Context, reason: str, *, nearby: bool = True) -> Answer:
+        statements: list[Statement] = []
+        citations: list[Citation] = []
+        text = reason
+        near = [h for h in ctx.result.hits[:2]] if nearby else []
+        if near:
+            lines = []
+            for h in near:
+                cands = X.candidates([h])
+                if not cands:
+                    continue
+                c = cands[0]
+                citations.append(_citation(len(citations) + 1, c))
+                lines.append(f"- {h.partnership}, {h.document}" + (f" ({h.trail})" if h.trail else "") + f" [{len(citations)}]")
+            if lines:
+                text += "\n\nThe closest passages, which do not answer it:\n" + "\n".join(lines)
+        return Answer(question=ctx.question, answer=text, citations=citations, abstained=True, mode="extractive",
+                      statements=statements, notes=[], partnerships_searched=ctx.result.partnerships_searched,
+                      partnerships_with_evidence=[], cross=ctx.result.cross)
+
+    # --- composing -------------------------------------------------------------------------
+    def _extract(self, ctx: _Context, *, cross: bool) -> tuple[list[Statement], list[Citation]]:
+        cfg = self.settings.answer
+        answering = self._answering(ctx)
+        if cross and len({c.hit.partnership for c in answering}) > 1:
+            best: dict[str, float] = {}
+            for c in answering:
+                best[c.hit.partnership] = max(best.get(c.hit.partnership, 0.0), c.score)
+            qualifying = {p for p, v in best.items() if v >= cfg.partnership_threshold or p in ctx.scope}
+            chosen = X.select([c for c in answering if c.hit.partnership in qualifying], limit=0,
+                              min_score=cfg.partnership_threshold, per_group=cfg.per_partnership_sentences,
+                              group_of=lambda c: c.hit.partnership)
+            order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))
+            chosen.sort(key=lambda c: (order.index(c.hit.partnership), -c.score))
+        else:
+            top = max(c.score for c in answering)
+            chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top))
+        statements, citations = _statements(chosen)
+        self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)
+        return renumber(statements, citations)
+
+    def _llm_passages(self, ctx: _Context) -> list[SearchHit]:
+        """Passages holding at least one answering sentence, best first."""
+        best: dict[str, float] = {}
+        for c in self._answering(ctx):
+            best[c.hit.chunk_id] = max(best.get(c.hit.chunk_id, 0.0), c.score)
+        by_id = {h.chunk_id: h for h in ctx.evidence}
+        return [by_id[i] for i in sorted(best, key=lambda i: -best[i])][: self.settings.answer.passages]
+
+    def _add_disagreements(self, ctx: _Context, cands: list[X.Candidate], chosen: list[X.Candidate],
+                           terms: dict[str, float], statements: list[Statement], citations: list[Citation]) -> None:
+        """Figures for the same measure and period that differ between passages: show both."""
+        found = find_disagreements([(c.text, c.context, f"{c.hit.source}#{c.hit.document}") for c in cands])
+        chosen_texts = {c.text for c in chosen}
+        for d in found:
+            involved = [cands[n] for _, n in d.values]
+            relevant = any(c.text in chosen_texts for c in involved) or set(tokenize(d.measure)) & set(terms)
+            if not relevant:
+                continue
+            ids = []
+            for c in involved:
+                existing = next((cit for cit in citations if cit.chunk_id == c.hit.chunk_id and cit.start == c.start), None)
+                if existing is None:
+                    existing = _citation(max((x.id for x in citations), default=0) + 1, c)
+                    citations.append(existing)
+                ids.append(existing.id)
+            values = " and ".join(f"{v} ({c.hit.document})" for (v, _), c in zip(d.values, involved))
+            statements.append(Statement(text=f"The sources disagree on {d.measure} in {d.period}: {values}.",
+                                        citations=ids, partnership=involved[0].hit.partnership))
+
+    def _finish(self, ctx: _Context, statements: list[Statement], citations: list[Citation], mode: str,
+                notes: list[str], *, cross: bool) -> Answer:
+        notes = notes + self._document_notes(citations)
+        with_evidence = list(dict.fromkeys(c.partnership for c in citations))
+        searched = ctx.scope or ctx.result.partnerships_searched
+        lead = ""
+        if cross and len(searched) > 1:
+            missing = [p for p in searched if p not in with_evidence]
+            lead = f"Evidence found for {len(with_evidence)} of {len(searched)} partnerships searched: {', '.join(with_evidence)}."
+            if missing:
+                lead += f" No relevant evidence found in: {', '.join(missing)}."
+        grouped = cross and len(with_evidence) > 1
+        body = render(statements, grouped=grouped)
+        parts = [p for p in (lead, body) if p] + [f"_Note: {n}_" for n in notes]
+        return Answer(question=ctx.question, answer="\n\n".join(parts), citations=citations, abstained=False, mode=mode,
+                      statements=statements, notes=notes, partnerships_searched=list(searched),
+                      partnerships_with_evidence=with_evidence, cross=cross)
+
+    def _document_notes(self, citations: list[Citation]) -> list[str]:
+        """Drafts and documents much older than the newest in the index, among those cited."""
+        view = self.searcher.view()
+        newest = max((_doc_year(m) for m in view.metas), default=0)
+        notes: list[str] = []
+        seen: set[str] = set()
+        for c in citations:
+            if c.document in seen:
+                continue
+            seen.add(c.document)
+            meta = view.metas[view.index_of[c.chunk_id]] if c.chunk_id in view.index_of else {}
+            markers = json.loads(meta.get("draft_markers") or "[]")
+            if markers:
+                notes.append(f"{c.document} is a draft (it says: {'; '.join(repr(m) for m in markers[:2])}); "
+                             "its content may have changed before publication.")
+            year = _doc_year(meta)
+            if year and newest - year > self.settings.answer.stale_years:
+                notes.append(f"{c.document} ({c.period or year}) is {newest - year} years older than the newest "
+                             "document in the index; check for a later edition.")
+        return notes
+
+    def _synthesiser_for(self) -> Any:
+        if self._synthesiser is None:
+            from index.synthesis import SynthesiseAnswer
+
+            self._synthesiser = SynthesiseAnswer(self.settings.answer)
+        return self._synthesiser
+
+
+def _doc_year(meta: dict[str, Any]) -> int:
+    date = str(meta.get("date") or "")
+    m = re.match(r"((?:19|20)\d\d)", date)
+    return int(m.group(1)) if m else int(meta.get("year_end") or 0)
+
+
+def _citation(cid: int, c: X.Candidate) -> Citation:
+    h = c.hit
+    return Citation(id=cid, partnership=h.partnership, document=h.document, source=h.source, page=h.page,
+                    section=h.section, quote=c.text, chunk_id=h.chunk_id, period=h.period, date=h.date,
+                    doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
+
+
+def _statements(chosen: list[X.Candidate]) -> tuple[list[Statement], list[Citation]]:
+    """One statement per chosen sentence, each citing its own exact span."""
+    citations: list[Citation] = []
+    statements: list[Statement] = []
+    for c in chosen:
+        cit = _citation(len(citations) + 1, c)
+        citations.append(cit)
+        statements.append(Statement(text=c.text, citations=[cit.id], partnership=c.hit.partnership))
+    return statements, citations

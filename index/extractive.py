@@ -1,0 +1,143 @@
+"""The extractive answerer: pick the sentences of the retrieved passages that answer the
+question, and keep each one as an exact span of its chunk.
+
+Every line of a passage is split into sentences (table rows stay whole). Each sentence is
+scored on how much of the question it covers (IDF-weighted terms, the question's own
+partnership names left out), how close it is in meaning (cosine to the question), and the
+calibrated relevance of its passage; figure questions prefer sentences with numbers.
+Selection removes near-duplicates (the same sentence in a cabinet report and the plan it
+covers) and, for cross-partnership questions, takes the best few per partnership.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.figures import figures_in
+from index.lexical import tokenize
+from index.search import SearchHit
+from ingest.structure import split_sentences
+
+_FIGURE_Q = re.compile(
+    r"\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share|amount|figure)\b"
+    r"|\bnumbers?\b|\bfigures?\b|\bper ?cent|%|£|\bcount\b|\bbudget\b|\bfunding\b|\bcost\b|\brate\b",
+    re.IGNORECASE,
+)
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def is_figure_question(question: str) -> bool:
+    return bool(_FIGURE_Q.search(question))
+
+
+@dataclass
+class Candidate:
+    """One sentence of one retrieved passage."""
+
+    text: str  # == hit.text[start:end]
+    hit: SearchHit
+    start: int
+    end: int
+    context: str  # the chunk text before the sentence (resolves "the same year")
+    score: float = 0.0
+    coverage: float = 0.0
+
+    @property
+    def has_figure(self) -> bool:
+        """States a number (not a year or a date)."""
+        return bool(figures_in(self.text, self.context))
+
+
+def candidates(hits: list[SearchHit]) -> list[Candidate]:
+    """Sentences (and whole table rows) of each passage, located exactly in its text."""
+    out: list[Candidate] = []
+    for hit in hits:
+        cursor = 0
+        for line in hit.text.split("\n"):
+            cells = line.split(" | ") if " | " in line else [line]
+            units = [u for cell in cells for u in split_sentences(cell)]
+            for unit in units:
+                start = hit.text.find(unit, cursor)
+                if not unit or start < 0:
+                    continue
+                end = start + len(unit)
+                cursor = end
+                if len(unit.split()) < 4 and not _HAS_DIGIT.search(unit):
+                    continue
+                out.append(Candidate(unit, hit, start, end, hit.text[:start]))
+    return out
+
+
+class SentenceVectors:
+    """Sentence embeddings with a bounded in-memory cache (passages recur across questions)."""
+
+    def __init__(self, embed: "callable", size: int = 20000) -> None:  # type: ignore[valid-type]
+        self._embed = embed
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = np.asarray(self._embed(missing), dtype=np.float32)
+            with self._lock:
+                for t, v in zip(missing, vectors):
+                    self._cache[t] = v
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+
+
+def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[str, float]:  # type: ignore[valid-type]
+    """IDF weight of each distinct content term of the question, minus ``exclude``."""
+    return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in exclude}
+
+
+def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
+          *, figure_question: bool) -> None:
+    """Set each candidate's coverage and score in place."""
+    total = sum(terms.values()) or 1.0
+    cos = vectors @ qvec if len(cands) else np.zeros(0)
+    for c, sim in zip(cands, cos):
+        words = set(tokenize(c.text))
+        c.coverage = sum(w for t, w in terms.items() if t in words) / total
+        c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
+        if figure_question and _HAS_DIGIT.search(c.text):
+            c.score += 0.08
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= 0.6
+
+
+def select(cands: list[Candidate], *, limit: int, min_score: float,
+           per_group: int | None = None, group_of: "callable | None" = None) -> list[Candidate]:  # type: ignore[valid-type]
+    """Best-scoring candidates, at most ``limit`` (and ``per_group`` per group), no near-duplicates.
+    The best candidate of each group is kept even below ``min_score`` when groups are used,
+    so every partnership with evidence is represented."""
+    chosen: list[Candidate] = []
+    chosen_words: list[set[str]] = []
+    counts: dict[str, int] = {}
+    for c in sorted(cands, key=lambda c: -c.score):
+        group = group_of(c) if group_of else ""
+        if per_group is not None and counts.get(group, 0) >= per_group:
+            continue
+        if c.score < min_score and (per_group is None or counts.get(group, 0) > 0):
+            continue
+        words = set(tokenize(c.text))
+        if any(_similar(words, w) for w in chosen_words):
+            continue
+        chosen.append(c)
+        chosen_words.append(words)
+        counts[group] = counts.get(group, 0) + 1
+        if per_group is None and len(chosen) >= limit:
+            break
+    return chosen

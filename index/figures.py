@@ -1,0 +1,138 @@
+"""Figures in sentences, and disagreements between sources about the same figure.
+
+A ``Figure`` is a number read from a sentence together with what it measures (the content
+words just before it, e.g. "knife crime", and the unit just after it, e.g. "offences") and
+the period it refers to (a year written next to it, or the year an "in the same year"
+refers back to). Two figures from different passages with the same measure, unit and
+period but different values are a ``Disagreement``: the answer shows both, with citations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.lexical import STOPWORDS
+
+_YEAR = r"(?:19|20)\d\d(?:\s?[/-]\s?(?:\d\d){1,2})?"
+_YEAR_RE = re.compile(rf"\b{_YEAR}\b")
+_NUMBER = re.compile(r"(?<![\w/.-])(£?\d[\d,]*(?:\.\d+)?(?:%|k|m|bn)?)(?![\w/-])")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|[(),;:.]|£?\d[\d,./%-]*(?:k|m|bn)?\b")
+_BOUNDARY = {",", ";", ":", ".", "(", ")"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_YEAR_LEAD = {"in", "since", "by", "from", "until", "during", "between", "to", "and", "of", "for", "year"} | _MONTHS
+#: words that head a number without saying what it measures
+_GENERIC = {"there", "were", "was", "is", "are", "has", "have", "had", "total", "number", "around", "over",
+            "under", "approximately", "almost", "nearly", "some", "about", "just", "recorded", "with", "saw", "seen"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    text: str  # as written, e.g. "3,275"
+    measure: tuple[str, ...]  # content words before the number, nearest last
+    unit: str  # the word after it ("offences", "%", "cases")
+    period: str  # normalised year, e.g. "2018/19", or "" when the sentence gives none
+
+    def key(self) -> tuple[tuple[str, ...], str, str]:
+        return (self.measure, self.unit, self.period)
+
+
+def _norm_year(text: str) -> str:
+    digits = re.findall(r"\d+", text)
+    if len(digits) == 1:
+        return digits[0]
+    return f"{digits[0]}/{digits[1][-2:]}"
+
+
+def _is_year(tokens: list[str], i: int) -> bool:
+    tok = tokens[i]
+    if not re.fullmatch(_YEAR, tok):
+        return False
+    if re.search(r"[/-]", tok):
+        return True
+    prev = tokens[i - 1].lower() if i else ""
+    return prev in _YEAR_LEAD or not prev
+
+
+def figures_in(sentence: str, context: str = "") -> list[Figure]:
+    """Figures stated in ``sentence``. ``context`` (the text before it) resolves "the same year"."""
+    tokens = _TOKEN.findall(sentence)
+    out: list[Figure] = []
+    years_before = [_norm_year(y) for y in _YEAR_RE.findall(context)]
+    for i, tok in enumerate(tokens):
+        if not _NUMBER.fullmatch(tok) or _is_year(tokens, i):
+            continue
+        if i + 1 < len(tokens) and tokens[i + 1].lower() in _MONTHS | {"th", "st", "nd", "rd"}:
+            continue  # a date, not a figure
+        value_text = re.sub(r"(?:%|k|m|bn)$", "", tok.lstrip("£"))
+        try:
+            value = float(value_text.replace(",", ""))
+        except ValueError:
+            continue
+        measure: list[str] = []
+        j = i - 1
+        while j >= 0 and len(measure) < 2:
+            word = tokens[j].lower()
+            if word in _BOUNDARY or word in STOPWORDS or word in _GENERIC:
+                if measure:
+                    break
+            elif re.match(r"[a-z]", word):
+                measure.insert(0, word)
+            else:
+                break
+            j -= 1
+        unit = "%" if tok.endswith("%") else ""
+        if not unit and i + 1 < len(tokens) and re.match(r"[A-Za-z]", tokens[i + 1]):
+            unit = tokens[i + 1].lower()
+        period = _period_after(tokens, i) or _period_before(tokens, i, years_before)
+        if measure or unit:
+            out.append(Figure(value, tok, tuple(measure), unit, period))
+    return out
+
+
+def _period_after(tokens: list[str], i: int) -> str:
+    """A year in the same clause after the number ("261 offences in 2018/19")."""
+    for j in range(i + 1, min(len(tokens), i + 6)):
+        if tokens[j] in {";", "."}:
+            break
+        if re.fullmatch(_YEAR, tokens[j]) and _is_year(tokens, j):
+            return _norm_year(tokens[j])
+        if tokens[j].lower() == "same" and j + 1 < len(tokens) and tokens[j + 1].lower() in {"year", "period"}:
+            return ""  # resolved backwards by the caller
+    return ""
+
+
+def _period_before(tokens: list[str], i: int, years_before: list[str]) -> str:
+    """The latest year written before the number, in the sentence or its context."""
+    for j in range(i - 1, -1, -1):
+        if re.fullmatch(_YEAR, tokens[j]) and _is_year(tokens, j):
+            return _norm_year(tokens[j])
+    return years_before[-1] if years_before else ""
+
+
+@dataclass
+class Disagreement:
+    measure: str  # e.g. "knife crime offences"
+    period: str
+    values: list[tuple[str, int]]  # (figure as written, index of the sentence that states it)
+
+
+def find_disagreements(sentences: list[tuple[str, str, str]]) -> list[Disagreement]:
+    """``sentences``: (sentence, context before it, group id — e.g. chunk id). Figures that
+    share measure, unit and period but differ in value, stated in different groups."""
+    seen: dict[tuple[tuple[str, ...], str, str], dict[float, tuple[str, int, str]]] = {}
+    for n, (sentence, context, group) in enumerate(sentences):
+        for f in figures_in(sentence, context):
+            if not f.period or not f.measure:
+                continue
+            values = seen.setdefault(f.key(), {})
+            values.setdefault(f.value, (f.text, n, group))
+    out = []
+    for (measure, unit, period), values in seen.items():
+        if len(values) < 2 or len({g for _, _, g in values.values()}) < 2:
+            continue
+        label = " ".join(measure + ((unit,) if unit and unit != "%" else ()))
+        out.append(Disagreement(label, period, [(text, n) for text, n, _ in values.values()]))
+    return out
