@@ -1,4 +1,4 @@
-"""The `cspkb` command line: ingest, search, docs, serve, eval.
+"""The `cspkb` command line: ingest, search, ask, docs, serve, eval.
 
 Only argparse and the settings load at start-up; everything heavy (torch,
 sentence-transformers, chromadb, llama-index, gradio) is imported inside the command that
@@ -93,19 +93,24 @@ def _print_human(result, out: TextIO) -> None:  # noqa: ANN001
         print(f"    {snippet[:220]}{'…' if len(snippet) > 220 else ''}", file=out)
 
 
+def _batch_lines(batch: str):  # noqa: ANN202 - Iterator[str]
+    """Non-empty lines of FILE, or of stdin for '-'."""
+    stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
+    with stream:
+        for line in stream:
+            if line.strip():
+                yield line.strip()
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     if not _open_store_or_explain(rt, allow_rebuild_prompt=False):
         return EXIT_INDEX
     filters = _parse_filters(args)
     if args.batch:
-        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
-        with stream:
-            for line in stream:
-                query = line.strip()
-                if query:
-                    result = rt.searcher.search(query, k=args.k, filters=filters)
-                    print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        for query in _batch_lines(args.batch):
+            result = rt.searcher.search(query, k=args.k, filters=filters)
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         return EXIT_OK
     if not args.query:
         print("error: give a QUERY or --batch FILE", file=sys.stderr)
@@ -115,6 +120,42 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_human(result, sys.stdout)
+    return EXIT_OK
+
+
+def _print_answer(answer, out: TextIO) -> None:  # noqa: ANN001
+    print(answer.answer, file=out)
+    if answer.citations:
+        print("\nSources:", file=out)
+    for c in answer.citations:
+        dated = ", ".join(x for x in (c.period, c.date) if x)
+        where = f", {c.where()}" if c.where() else ""
+        print(f"[{c.id}] {c.partnership}: {c.document} ({dated}){where}", file=out)
+        print(f"    \"{c.quote}\"", file=out)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    if not _open_store_or_explain(rt, allow_rebuild_prompt=False):
+        return EXIT_INDEX
+    filters = _parse_filters(args)
+    compare = True if args.compare else None
+
+    def answer(question: str):  # noqa: ANN202
+        return rt.answerer.answer(question, filters, compare=compare, mode=args.mode)
+
+    if args.batch:
+        for question in _batch_lines(args.batch):
+            print(json.dumps(answer(question).to_json(), ensure_ascii=False), flush=True)
+        return EXIT_OK
+    if not args.question:
+        print("error: give a QUESTION or --batch FILE", file=sys.stderr)
+        return EXIT_USAGE
+    result = answer(args.question)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(result, sys.stdout)
     return EXIT_OK
 
 
@@ -202,6 +243,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one query per line ('-' = stdin); prints JSON lines")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--partnership", action="append", help="restrict to a partnership (repeatable)")
+    p.add_argument("--doc-type", action="append", help="restrict to a document type (repeatable)")
+    p.add_argument("--year", type=int, help="restrict to documents whose period covers this year")
+    p.add_argument("--compare", action="store_true", help="answer per partnership even if the question doesn't ask to")
+    p.add_argument("--mode", choices=("extractive", "llm"), help="default: settings (CSPKB_ANSWER__MODE, extractive)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--batch", metavar="FILE", help="one question per line ('-' = stdin); prints JSON lines")
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("docs", help="list indexed documents")
     p.add_argument("--json", action="store_true")

@@ -134,8 +134,7 @@ class AnswerQuestionPipeline:
         answering = self._answering(ctx)
         if not answering:
             return self._abstain(ctx, "The indexed documents don't cover this: no passage answers it closely enough.")
-        with_evidence = {c.hit.partnership for c in answering}
-        if ctx.scope and not with_evidence & set(ctx.scope):
+        if ctx.scope and not {c.hit.partnership for c in answering} & set(ctx.scope):
             return self._abstain(ctx, f"The {', '.join(ctx.scope)} documents in the index don't cover this.")
         uncovered = self._uncovered_years(ctx)
         if uncovered:
@@ -267,24 +266,25 @@ class AnswerQuestionPipeline:
                       partnerships_with_evidence=with_evidence, cross=cross)
 
     def _document_notes(self, citations: list[Citation]) -> list[str]:
-        """Drafts and documents much older than the newest in the index, among those cited."""
+        """One note per cited source file that is a draft or much older than the newest in the index."""
         view = self.searcher.view()
         newest = max((_doc_year(m) for m in view.metas), default=0)
         notes: list[str] = []
-        seen: set[str] = set()
-        for c in citations:
-            if c.document in seen:
-                continue
-            seen.add(c.document)
+        for source in dict.fromkeys(c.source for c in citations):
+            c = next(c for c in citations if c.source == source)
             meta = view.metas[view.index_of[c.chunk_id]] if c.chunk_id in view.index_of else {}
+            title = str(meta.get("source_title") or c.document)
+            caveats = []
             markers = json.loads(meta.get("draft_markers") or "[]")
             if markers:
-                notes.append(f"{c.document} is a draft (it says: {'; '.join(repr(m) for m in markers[:2])}); "
-                             "its content may have changed before publication.")
+                caveats.append(f"it is a draft (it says {'; '.join(repr(m) for m in markers[:2])}), so its content may "
+                               "have changed before publication")
             year = _doc_year(meta)
             if year and newest - year > self.settings.answer.stale_years:
-                notes.append(f"{c.document} ({c.period or year}) is {newest - year} years older than the newest "
-                             "document in the index; check for a later edition.")
+                caveats.append(f"it dates from {year}, {newest - year} years before the newest document in the index "
+                               f"({newest}); check for a later edition")
+            if caveats:
+                notes.append(f"{title}: " + "; ".join(caveats) + ".")
         return notes
 
     def _synthesiser_for(self) -> Any:
@@ -296,9 +296,10 @@ class AnswerQuestionPipeline:
 
 
 def _doc_year(meta: dict[str, Any]) -> int:
+    """Publication year: from the document's date, else the start of its period."""
     date = str(meta.get("date") or "")
     m = re.match(r"((?:19|20)\d\d)", date)
-    return int(m.group(1)) if m else int(meta.get("year_end") or 0)
+    return int(m.group(1)) if m else int(meta.get("year_start") or 0)
 
 
 def _citation(cid: int, c: X.Candidate) -> Citation:
@@ -315,5 +316,6 @@ def _statements(chosen: list[X.Candidate]) -> tuple[list[Statement], list[Citati
     for c in chosen:
         cit = _citation(len(citations) + 1, c)
         citations.append(cit)
-        statements.append(Statement(text=c.text, citations=[cit.id], partnership=c.hit.partnership))
+        text = f"Under “{c.heading}”: {c.text}" if c.heading else c.text
+        statements.append(Statement(text=text, citations=[cit.id], partnership=c.hit.partnership))
     return statements, citations

@@ -29,6 +29,7 @@ _FIGURE_Q = re.compile(
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
+_TERMINAL = (".", "!", "?", ":", ";", ")", "”", '"')
 
 
 def is_figure_question(question: str) -> bool:
@@ -46,6 +47,7 @@ class Candidate:
     context: str  # the chunk text before the sentence (resolves "the same year")
     score: float = 0.0
     coverage: float = 0.0
+    heading: str = ""  # set when the section heading supplies question terms the sentence lacks
 
     @property
     def has_figure(self) -> bool:
@@ -67,8 +69,10 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                     continue
                 end = start + len(unit)
                 cursor = end
-                if len(unit.split()) < 4 and not _HAS_DIGIT.search(unit):
-                    continue
+                words = len(unit.split())
+                listed = len(cells) > 1 or unit.startswith("- ")
+                if (words < 4 and not _HAS_DIGIT.search(unit)) or (words <= 8 and not listed and not unit.endswith(_TERMINAL)):
+                    continue  # fragments, and headings or titles left in the text
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
     return out
 
@@ -108,7 +112,12 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     cos = vectors @ qvec if len(cands) else np.zeros(0)
     for c, sim in zip(cands, cos):
         words = set(tokenize(c.text))
-        c.coverage = sum(w for t, w in terms.items() if t in words) / total
+        parts = [p for p in c.hit.trail.split(" > ") if p]
+        heading_words = {t for p in parts for t in tokenize(p)} - words
+        c.coverage = sum(w for t, w in terms.items() if t in words or t in heading_words) / total
+        gained = {p: sum(1 for t in set(tokenize(p)) - words if t in terms) for p in parts}
+        if gained and max(gained.values()) > 0:
+            c.heading = max(gained, key=gained.__getitem__)
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
         if figure_question and _HAS_DIGIT.search(c.text):
             c.score += 0.08

@@ -24,7 +24,9 @@ _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augu
 _YEAR_LEAD = {"in", "since", "by", "from", "until", "during", "between", "to", "and", "of", "for", "year"} | _MONTHS
 #: words that head a number without saying what it measures
 _GENERIC = {"there", "were", "was", "is", "are", "has", "have", "had", "total", "number", "around", "over",
-            "under", "approximately", "almost", "nearly", "some", "about", "just", "recorded", "with", "saw", "seen"}
+            "under", "approximately", "almost", "nearly", "some", "about", "just", "recorded", "with", "saw", "seen",
+            "rose", "fell", "grew", "increased", "decreased", "reached", "totalled", "dropped", "counted", "up", "down",
+            "only", "least", "more", "than", "less", "fewer", "estimated", "reported"}
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,6 @@ class Figure:
     measure: tuple[str, ...]  # content words before the number, nearest last
     unit: str  # the word after it ("offences", "%", "cases")
     period: str  # normalised year, e.g. "2018/19", or "" when the sentence gives none
-
-    def key(self) -> tuple[tuple[str, ...], str, str]:
-        return (self.measure, self.unit, self.period)
 
 
 def _norm_year(text: str) -> str:
@@ -120,19 +119,25 @@ class Disagreement:
 
 
 def find_disagreements(sentences: list[tuple[str, str, str]]) -> list[Disagreement]:
-    """``sentences``: (sentence, context before it, group id — e.g. chunk id). Figures that
-    share measure, unit and period but differ in value, stated in different groups."""
-    seen: dict[tuple[tuple[str, ...], str, str], dict[float, tuple[str, int, str]]] = {}
+    """``sentences``: (sentence, context before it, group id — e.g. the source document).
+    Figures with the same unit and period whose measures share a word, stated with
+    different values in different groups."""
+    facts: list[tuple[Figure, int, str]] = []
     for n, (sentence, context, group) in enumerate(sentences):
-        for f in figures_in(sentence, context):
-            if not f.period or not f.measure:
-                continue
-            values = seen.setdefault(f.key(), {})
-            values.setdefault(f.value, (f.text, n, group))
-    out = []
-    for (measure, unit, period), values in seen.items():
-        if len(values) < 2 or len({g for _, _, g in values.values()}) < 2:
+        facts += [(f, n, group) for f in figures_in(sentence, context) if f.period and f.measure]
+    out: list[Disagreement] = []
+    used: set[int] = set()
+    for i, (f, n, group) in enumerate(facts):
+        if i in used:
             continue
-        label = " ".join(measure + ((unit,) if unit and unit != "%" else ()))
-        out.append(Disagreement(label, period, [(text, n) for text, n, _ in values.values()]))
+        values = {f.value: (f.text, n, group)}
+        measure = set(f.measure)
+        for j in range(i + 1, len(facts)):
+            g, m, other = facts[j]
+            if j not in used and g.unit == f.unit and g.period == f.period and measure & set(g.measure):
+                used.add(j)
+                values.setdefault(g.value, (g.text, m, other))
+        if len(values) > 1 and len({grp for _, _, grp in values.values()}) > 1:
+            label = " ".join(f.measure + ((f.unit,) if f.unit and f.unit != "%" else ()))
+            out.append(Disagreement(label, f.period, [(text, k) for text, k, _ in values.values()]))
     return out

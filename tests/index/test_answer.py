@@ -1,0 +1,259 @@
+"""The answer layer: sentence selection with exact-span citations, grouping by partnership,
+disagreeing figures, abstention, document caveats, renumbering, and the LLM path's
+fall-back — over a small fixture corpus of made-up partnerships."""
+
+from pathlib import Path
+
+import pytest
+
+from index import extractive as X
+from index.answer import AnswerQuestionPipeline
+from index.citations import Citation, Statement, locate, render, renumber
+from index.figures import figures_in, find_disagreements
+from index.search import Filters, SearchHit
+from index.synthesis import SynthesisUnavailable
+
+DOCS = {
+    # Northshire: a plan and an annual report that disagree on one figure
+    "northshire-plan-2022.txt": """Safer Northshire Partnership
+Community Safety Plan 2022-2025
+
+Serious violence
+
+Youth workers in A&E meet young people admitted with stab wounds and offer mentoring. Schools across Northshire run weapons awareness lessons with the police. Knife crime rose to 120 offences in 2021/22, mostly in the town centre.
+
+Domestic abuse
+
+The Multi-Agency Risk Assessment Conference (MARAC) meets fortnightly to plan safety for high-risk victims of domestic abuse. The MARAC is chaired by a detective inspector from Northshire Police.
+""",
+    "northshire-annual-report-2022.txt": """Safer Northshire Partnership
+Annual Report 2022-2023
+
+Performance
+
+In 2021/22 recorded violence grew across the county. Our analysts counted knife crime 150 offences in the same year, and robbery fell. The partnership board met six times.
+""",
+    # Southshire: a draft strategy
+    "southshire-strategy-2023.txt": """Safer Southshire Partnership
+Community Safety Strategy 2023-2026
+Draft V0.3
+
+Serious violence
+
+Police officers based in secondary schools deliver lessons on knife crime and gang exploitation, and a violence intervention project works in the hospital emergency department.
+
+Foreword
+
+To be added following the consultation once strategy content is finalised.
+""",
+    # Eastshire: old, and about other things entirely
+    "eastshire-plan-2014.txt": """Safer Eastshire Partnership
+Community Safety Plan 2014-2017
+
+Libraries
+
+The library service extended opening hours and introduced e-book lending for residents of Eastshire. Reading groups meet in every branch library on Tuesday evenings.
+
+Bins
+
+Recycling collections moved to a fortnightly cycle with a new food waste caddy for every household in Eastshire.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def shires(tmp_path_factory, embedder):
+    from cspkb.runtime import Runtime
+    from tests.conftest import make_settings
+
+    tmp = tmp_path_factory.mktemp("answer")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    rt = Runtime(make_settings(tmp, corpus_dir=corpus))
+    rt.__dict__["embedder"] = embedder
+    report = rt.pipeline.run([corpus], progress=False)
+    assert not report.failed, report.failed
+    return rt
+
+
+def check_citations(rt, answer) -> None:
+    """Every quote is verbatim in the chunk the index holds, from the cited partnership and document."""
+    view = rt.searcher.view()
+    for c in answer.citations:
+        i = view.index_of[c.chunk_id]
+        assert view.texts[i][c.start:c.end] == c.quote
+        assert view.metas[i]["partnership"] == c.partnership
+        assert view.metas[i]["document"] == c.document
+    ids = [c.id for c in answer.citations]
+    assert ids == list(range(1, len(ids) + 1))
+    for s in answer.statements:
+        assert set(s.citations) <= set(ids)
+
+
+# --- pure pieces ------------------------------------------------------------------------
+def test_figures_read_measure_unit_and_period_including_same_year():
+    context = "In 2021/22 recorded violence grew across the county."
+    (f,) = figures_in("Our analysts counted knife crime 150 offences in the same year, and robbery fell.", context)
+    assert (f.value, f.measure, f.unit, f.period) == (150, ("knife", "crime"), "offences", "2021/22")
+    assert figures_in("The board met on 11 September 2021.") == []  # dates and years are not figures
+
+
+def test_disagreement_needs_same_measure_and_period_in_different_sources():
+    a = ("Knife crime rose to 120 offences in 2021/22.", "", "plan")
+    b = ("We counted knife crime 150 offences in 2021/22.", "", "report")
+    c = ("Knife crime rose to 90 offences in 2019/20.", "", "report")
+    (d,) = find_disagreements([a, b, c])
+    assert d.period == "2021/22" and sorted(v for v, _ in d.values) == ["120", "150"]
+    assert find_disagreements([a, ("Knife crime rose to 150 offences in 2021/22.", "", "plan")]) == []  # same source
+
+
+def test_renumber_orders_by_first_use_and_drops_unused():
+    cits = [Citation(id=i, partnership="P", document="D", source="s", page=None, section=None, quote=f"q{i}",
+                     chunk_id=f"c{i}") for i in (1, 2, 3)]
+    statements = [Statement("b", [3, 9]), Statement("a", [1, 3])]
+    out_s, out_c = renumber(statements, cits)
+    assert [s.citations for s in out_s] == [[1], [2, 1]]
+    assert [c.quote for c in out_c] == ["q3", "q1"]
+    assert render(out_s, grouped=False) == "b [1] a [2][1]"
+
+
+def test_candidates_are_exact_spans_and_selection_skips_near_duplicates():
+    text = "First sentence about knife crime here. Second one about parks and trees.\n- A bullet about knives in schools"
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    cands = X.candidates([hit])
+    assert [c.text for c in cands] == ["First sentence about knife crime here.", "Second one about parks and trees.",
+                                       "- A bullet about knives in schools"]
+    assert all(text[c.start:c.end] == c.text and locate(c.text, text) == (c.start, c.end) for c in cands)
+    twin = X.Candidate("First sentence about knife crime here!", hit, 0, 10, "", score=0.8)
+    cands[0].score, cands[1].score, cands[2].score = 0.9, 0.1, 0.5
+    chosen = X.select(cands + [twin], limit=5, min_score=0.3)
+    assert [c.text for c in chosen] == [cands[0].text, cands[2].text]
+
+
+# --- the pipeline on the fixture corpus ----------------------------------------------------
+def test_single_partnership_answer_cites_exact_sentences(shires):
+    a = shires.answerer.answer("Who chairs the MARAC in Northshire?")
+    assert not a.abstained and a.mode == "extractive"
+    assert "detective inspector" in a.answer
+    assert {c.partnership for c in a.citations} == {"Northshire"}
+    check_citations(shires, a)
+    assert all("[" in line for line in a.answer.split("\n\n")[:1])  # markers on the answer sentences
+
+
+def test_which_question_groups_by_partnership_and_names_those_without_evidence(shires):
+    a = shires.answerer.answer("Which partnerships work with schools to prevent knife crime?")
+    assert not a.abstained
+    assert set(a.partnerships_with_evidence) == {"Northshire", "Southshire"}
+    assert "**Northshire:**" in a.answer and "**Southshire:**" in a.answer
+    assert "No relevant evidence found in: Eastshire" in a.answer
+    assert "Eastshire" not in {c.partnership for c in a.citations}
+    check_citations(shires, a)
+
+
+def test_compare_flag_answers_per_partnership(shires):
+    a = shires.answerer.answer("knife crime in schools", Filters(partnerships=["Northshire", "Southshire"]), compare=True)
+    groups = {s.partnership for s in a.statements}
+    assert groups == {"Northshire", "Southshire"}
+
+
+def test_disagreeing_figures_are_both_shown_with_citations(shires):
+    a = shires.answerer.answer("How many knife crime offences were there in Northshire in 2021/22?")
+    assert not a.abstained
+    assert "disagree" in a.answer and "120" in a.answer and "150" in a.answer
+    disagreement = next(s for s in a.statements if "disagree" in s.text)
+    quotes = {c.id: c.quote for c in a.citations}
+    assert len(disagreement.citations) == 2
+    assert {"120", "150"} == {v for v in ("120", "150") for cid in disagreement.citations if v in quotes[cid]}
+    check_citations(shires, a)
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Who chairs Coventry's Community Safety Partnership?", "no documents for Coventry"),
+    ("What were Northshire's priorities in 2012?", "not 2012"),
+    ("How many MARAC cases did Northshire hear?", "give no figure"),
+    ("What is the Eastshire partnership doing about knife crime in schools?", "don't cover"),
+    ("What is the weather on Mars?", "don't cover"),
+])
+def test_abstains_plainly(shires, question, reason):
+    a = shires.answerer.answer(question)
+    assert a.abstained, a.answer
+    assert reason in a.answer
+    check_citations(shires, a)  # "closest passages" citations are still exact
+
+
+def test_named_unknown_area_is_not_answered_from_another_borough(shires):
+    a = shires.answerer.answer("How does Solihull CSP tackle knife crime?")
+    assert a.abstained and not any(c.partnership == "Northshire" for c in a.citations)
+
+
+def test_notes_flag_drafts_and_old_documents(shires):
+    draft = shires.answerer.answer("What do police officers in Southshire secondary schools teach?")
+    assert any("draft" in n and "Draft V0.3" in n for n in draft.notes), draft.notes
+    assert "_Note:" in draft.answer
+    old = shires.answerer.answer("When do Eastshire reading groups meet?")
+    assert any("2017" in n and "years before the newest" in n for n in old.notes), old.notes
+    fresh = shires.answerer.answer("Who chairs the MARAC in Northshire?")
+    assert fresh.notes == []
+
+
+def test_citation_json_contract(shires):
+    data = shires.answerer.answer("Who chairs the MARAC in Northshire?").to_json()
+    assert set(data) >= {"question", "answer", "citations", "abstained", "mode"}
+    c = data["citations"][0]
+    assert set(c) >= {"id", "partnership", "document", "source", "page", "section", "quote", "chunk_id"}
+    assert "chunk_text" not in c
+
+
+class _DeadSynth:
+    def run(self, question, hits):
+        raise SynthesisUnavailable("LLM at http://127.0.0.1:9/v1 unreachable: connection refused")
+
+
+class _EchoSynth:
+    """Answers with the first sentence of the first passage, citing it."""
+
+    def run(self, question, hits):
+        c = X.candidates(hits[:1])[0]
+        cit = Citation(id=1, partnership=c.hit.partnership, document=c.hit.document, source=c.hit.source,
+                       page=c.hit.page, section=c.hit.section, quote=c.text, chunk_id=c.hit.chunk_id,
+                       start=c.start, end=c.end, chunk_text=c.hit.text)
+        return [Statement(c.text, [1], c.hit.partnership)], [cit]
+
+
+def test_llm_mode_uses_the_synthesiser_and_falls_back_when_it_is_unavailable(shires):
+    good = AnswerQuestionPipeline(shires.settings, shires.searcher, synthesiser=_EchoSynth())
+    a = good.answer("Who chairs the MARAC in Northshire?", mode="llm")
+    assert a.mode == "llm" and len(a.citations) == 1
+    check_citations(shires, a)
+    dead = AnswerQuestionPipeline(shires.settings, shires.searcher, synthesiser=_DeadSynth())
+    b = dead.answer("Who chairs the MARAC in Northshire?", mode="llm")
+    assert b.mode == "extractive" and not b.abstained
+    assert any("unavailable" in n and "extractive" in n for n in b.notes)
+    assert "detective inspector" in b.answer
+
+
+def test_markdown_export_lists_sources_with_quotes(shires):
+    md = shires.answerer.answer("Who chairs the MARAC in Northshire?").to_markdown()
+    assert md.startswith("## Who chairs the MARAC in Northshire?")
+    assert "### Sources" in md and "[1] Northshire:" in md and "> " in md
+
+
+def test_cli_ask_json_and_batch(shires, capsys, monkeypatch):
+    import io
+    import json
+
+    from cspkb import cli
+
+    s = shires.settings
+    base = ["--data-dir", str(s.paths.data_dir), "--collection", s.store.collection]
+    monkeypatch.setenv("CSPKB_PATHS__PARTNERSHIPS", str(s.paths.partnerships))
+    assert cli.main(base + ["ask", "Who chairs the MARAC in Northshire?", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["citations"] and data["abstained"] is False
+    monkeypatch.setattr("sys.stdin", io.StringIO("Who chairs the MARAC in Northshire?\nWhat is the weather on Mars?\n"))
+    assert cli.main(base + ["ask", "--batch", "-"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["abstained"] for x in lines] == [False, True]
