@@ -201,8 +201,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         argv += ["eval", "--split", args.split, "--k", str(args.k), "--out", args.out]
         argv += ["--systems", args.systems] if args.systems else []
         argv += ["--no-write"] if args.no_write else []
+        argv += ["--no-answers"] if args.no_answers else []
     return harness.main(settings=_settings(args), split=args.split, systems=args.systems, k=args.k,
-                        out=Path(args.out), write=not args.no_write, command="cspkb " + shlex.join(argv))
+                        out=Path(args.out), write=not args.no_write, command="cspkb " + shlex.join(argv),
+                        answers=not args.no_answers)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -259,12 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("eval", help="retrieval evaluation: ours vs baselines on eval/questions.jsonl")
+    p = sub.add_parser("eval", help="evaluation on eval/questions.jsonl: retrieval (ours vs baselines) and answers")
     p.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
     p.add_argument("--systems", help="comma list of bm25,dense,llamaindex-default,ours (default: all)")
     p.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     p.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
     p.add_argument("--no-write", action="store_true", help="print only; do not write --out")
+    p.add_argument("--no-answers", action="store_true", help="score retrieval only, not the answer layer")
     p.add_argument("--calibrate", action="store_true",
                    help="fit the relevance calibration and floor on the dev split and print them")
     p.set_defaults(func=cmd_eval)

@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
     parser.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not write --out")
+    parser.add_argument("--no-answers", action="store_true", help="score retrieval only, not the answer layer")
     parser.add_argument("--data-dir", help="index folder (default ./data)")
     return parser
 
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir:
         settings.paths.data_dir = Path(args.data_dir)
     return harness.main(settings=settings, split=args.split, systems=args.systems, k=args.k,
-                        out=Path(args.out), write=not args.no_write,
+                        out=Path(args.out), write=not args.no_write, answers=not args.no_answers,
                         command=" ".join(["python -m eval", shlex.join(argv)]).strip())
 
 

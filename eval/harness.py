@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from eval import answers as A
 from eval import metrics as M
 from eval.baselines import BUILDERS, SYSTEMS, System
 
@@ -91,6 +92,7 @@ class Report:
     unreachable: dict[str, list[tuple[str, str, str]]]  # system -> [(qid, file, why)]
     ingested: str = ""
     load: str = ""  # machine load when the run started (latency is sensitive to it)
+    answers: list[A.AnswerOutcome] = field(default_factory=list)  # the answer layer, when scored
 
 
 class UsageError(ValueError):
@@ -164,7 +166,7 @@ def unreachable_gold(questions: Sequence[Question], unit_texts: Sequence[str],
 
 def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str] | None = None, k: int = 10,
         command: str = "python -m eval", questions_path: Path = QUESTIONS_PATH,
-        log: Any = None) -> Report:
+        log: Any = None, answers: bool = True) -> Report:
     """Run the evaluation and return the report (nothing is written or printed here)."""
     from cspkb.runtime import Runtime
 
@@ -193,6 +195,11 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
         say(f"running {name} on {len(questions)} questions …")
         runs.append(SystemRun(name, run_system(system, questions, k, small_k), built, system.unit_texts))
 
+    answer_outcomes: list[A.AnswerOutcome] = []
+    if answers:
+        say(f"answering {len(questions)} questions …")
+        answer_outcomes = A.run_answers(rt, questions)
+
     chunk_words = {"ours": M.mean_words([c.text for c in chunks])}
     unreachable = {"ours": unreachable_gold(questions, [c.text for c in chunks], chunks,
                                             rt.settings.paths.corpus_dir)}
@@ -203,7 +210,7 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
     return Report(
         command=command, date=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), split=split, k=k, small_k=small_k,
         questions=questions, runs=runs, chunk_words=chunk_words, unreachable=unreachable, ingested=ingested,
-        load=load,
+        load=load, answers=answer_outcomes,
     )
 
 
@@ -258,6 +265,9 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
                          f"{max(ms) if ms else 0.0:.1f}", f"{r.build_seconds:.1f}", f"{words:.0f}"])
     out.append(("Latency per query (ms, after one warm-up query) and words returned",
                 ["system", "queries", "p50", "p95", "max", "build s", f"words in top {report.k}"], lat_rows))
+    if report.answers:
+        out.append(("Answers (`cspkb ask`, extractive mode), overall and per kind", ["kind", *A.ANSWER_COLUMNS],
+                    A.table(report.answers, KINDS)))
     return out
 
 
@@ -312,7 +322,12 @@ LEGEND = (
     "relevant if it contains any gold quote), ideal = min(#gold, k) relevant hits, capped at 1. AllGold: "
     "share of questions with every gold quote in the top k. PCov: share of a question's partnerships with a "
     "top-k hit from that partnership containing one of that partnership's gold quotes. Abstain: share of "
-    "unanswerable questions where the result reported found=False (baselines never abstain)."
+    "unanswerable questions where the result reported found=False (baselines never abstain).\n\n"
+    "Answers: CiteSupport: share of citations whose quote is verbatim in the cited chunk as indexed, from the "
+    "cited partnership and document. KeyFacts: share of each answerable question's must-mention terms in the "
+    "answer. PRecall / PIrrelevant (which and compare questions): share of qualifying partnerships cited, and "
+    "of cited partnerships that do not qualify. AbstainOK: unanswerable questions answered with abstained=true. "
+    "FalseAbstain: answerable questions abstained on. p50/p95: one `answer()` call with the model loaded."
 )
 
 
@@ -336,6 +351,25 @@ def _diagnostics(report: Report) -> list[tuple[str, list[str]]]:
     nf = never_found(report)
     sections.append((f"Answerable questions where no system found any gold quote in the top {report.k}",
                      [f"{qid} [{kind}] {text}" for qid, kind, text in nf] or ["none"]))
+    if report.answers:
+        lines = []
+        for o in report.answers:
+            problems = []
+            if o.answerable and o.abstained:
+                problems.append("abstained on an answerable question")
+            if not o.answerable and not o.abstained:
+                problems.append("answered an unanswerable question")
+            if o.missing_facts:
+                problems.append("missing " + ", ".join(o.missing_facts))
+            if set(o.qualifying) - set(o.cited):
+                problems.append("qualifying not cited: " + ", ".join(sorted(set(o.qualifying) - set(o.cited))))
+            if set(o.cited) - set(o.qualifying) and o.qualifying:
+                problems.append("cited but not qualifying: " + ", ".join(sorted(set(o.cited) - set(o.qualifying))))
+            if o.supported < o.citations:
+                problems.append(f"{o.citations - o.supported} unsupported citation(s)")
+            if problems:
+                lines.append(f"{o.question_id} [{o.kind}] " + "; ".join(problems))
+        sections.append(("Answers: where an answer fell short", lines or ["none"]))
     ms = misses(report)
     if any(r.name == "ours" for r in report.runs):
         sections.append((f"`ours`: answerable questions without all gold in the top {report.k} (found/total)",
@@ -344,7 +378,7 @@ def _diagnostics(report: Report) -> list[tuple[str, list[str]]]:
 
 
 def render_markdown(report: Report) -> str:
-    parts = ["# Retrieval evaluation", ""]
+    parts = ["# Retrieval and answer evaluation", ""]
     parts += [f"- **{k}:** `{v}`" if k == "Command" else f"- **{k}:** {v}" for k, v in _header_lines(report)]
     parts += ["", LEGEND, ""]
     for title, header, rows in tables(report):
@@ -365,14 +399,15 @@ def render_text(report: Report) -> str:
 
 
 def main(*, settings: Any = None, split: str = "all", systems: str | None = None, k: int = 10,
-         out: Path | None = DEFAULT_OUT, write: bool = True, command: str = "python -m eval") -> int:
+         out: Path | None = DEFAULT_OUT, write: bool = True, command: str = "python -m eval",
+         answers: bool = True) -> int:
     """Run, print the text report, write the Markdown report unless ``write`` is False. Exit code."""
     import sys
 
     from index.store import IndexMismatch, StoreUnavailable
 
     try:
-        report = run(settings, split=split, systems=systems, k=k, command=command,
+        report = run(settings, split=split, systems=systems, k=k, command=command, answers=answers,
                      log=lambda msg: print(msg, file=sys.stderr, flush=True))
     except (IndexMismatch, StoreUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
