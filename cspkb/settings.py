@@ -128,11 +128,11 @@ class AnswerSettings(BaseModel):
     """The answer layer: extractive by default, optional LLM synthesis verified against the passages."""
 
     mode: Literal["extractive", "llm"] = "extractive"
-    max_sentences: int = Field(default=6, description="Sentences in a single-partnership answer.")
-    per_partnership_sentences: int = Field(default=3, description="Sentences per partnership in a cross-partnership answer.")
+    max_sentences: int = Field(default=8, description="Sentences in a single-partnership answer.")
+    per_partnership_sentences: int = Field(default=4, description="Sentences per partnership in a cross-partnership answer.")
     answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
-    relative_cut: float = Field(default=0.6, description="In a single answer, sentences below this share of the best sentence's score are left out.")
+    relative_cut: float = Field(default=0.5, description="In a single answer, sentences below this share of the best sentence's score are left out.")
     passages: int = Field(default=8, description="Retrieved passages the answer draws on.")
     per_partnership_passages: int = Field(default=3, description="Passages per partnership for cross-partnership questions.")
     stale_years: float = Field(default=3.0, description="Flag documents this much older than the newest in the index.")
