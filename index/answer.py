@@ -141,7 +141,7 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, uncovered)
         if _COUNT_Q.search(ctx.question):
             key = self._key_terms(ctx)
-            if not any(c.has_figure and key & set(tokenize(c.text)) for c in answering):
+            if not any(c.states_figure_of(key) for c in answering):
                 return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
 

@@ -49,10 +49,18 @@ class Candidate:
     coverage: float = 0.0
     heading: str = ""  # set when the section heading supplies question terms the sentence lacks
 
-    @property
-    def has_figure(self) -> bool:
-        """States a number (not a year or a date)."""
-        return bool(figures_in(self.text, self.context))
+    def states_figure_of(self, terms: set[str], window: int = 6) -> bool:
+        """States a number (not a year or a date) within ``window`` words of one of ``terms``."""
+        figures = {f.text for f in figures_in(self.text, self.context)}
+        if not figures:
+            return False
+        words = self.text.split()
+        for i, w in enumerate(words):
+            if any(f in w for f in figures):
+                near = " ".join(words[max(0, i - window): i + window + 1])
+                if terms & set(tokenize(near)):
+                    return True
+        return False
 
 
 def candidates(hits: list[SearchHit]) -> list[Candidate]:
