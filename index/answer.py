@@ -25,7 +25,7 @@ import numpy as np
 from cspkb.settings import Settings
 from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
-from index.figures import find_disagreements
+from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
 from index.search import Filters, SearchHit, SearchResult, Searcher
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
@@ -214,7 +214,7 @@ class AnswerQuestionPipeline:
         else:
             top = max(c.score for c in answering)
             chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top))
-        statements, citations = _statements(chosen)
+        statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question))
         self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)
         return renumber(statements, citations)
 
@@ -244,8 +244,9 @@ class AnswerQuestionPipeline:
                     citations.append(existing)
                 ids.append(existing.id)
             values = " and ".join(f"{v} ({c.hit.document})" for (v, _), c in zip(d.values, involved))
-            statements.append(Statement(text=f"The sources disagree on {d.measure} in {d.period}: {values}.",
-                                        citations=ids, partnership=involved[0].hit.partnership))
+            # first, so nobody quotes one of the figures without seeing the other
+            statements.insert(0, Statement(text=f"The sources disagree on {d.measure} in {d.period}: {values}.",
+                                           citations=ids, partnership=involved[0].hit.partnership))
 
     def _finish(self, ctx: _Context, statements: list[Statement], citations: list[Citation], mode: str,
                 notes: list[str], *, cross: bool) -> Answer:
@@ -309,13 +310,19 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
 
 
-def _statements(chosen: list[X.Candidate]) -> tuple[list[Statement], list[Citation]]:
-    """One statement per chosen sentence, each citing its own exact span."""
+def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:
+    """One statement per chosen sentence, each citing its own exact span. With ``figures``,
+    a sentence that states one is followed by the year it is for and the source."""
     citations: list[Citation] = []
     statements: list[Statement] = []
     for c in chosen:
         cit = _citation(len(citations) + 1, c)
         citations.append(cit)
         text = f"Under “{c.heading}”: {c.text}" if c.heading else c.text
+        stated = figures_in(c.text, c.context) if figures else []
+        if stated:
+            periods = ", ".join(dict.fromkeys(f.period for f in stated if f.period))
+            text += f" ({'for ' + periods + '; ' if periods else ''}source: {c.hit.document}"
+            text += f", {c.hit.period})" if c.hit.period else ")"
         statements.append(Statement(text=text, citations=[cit.id], partnership=c.hit.partnership))
     return statements, citations
