@@ -318,7 +318,8 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
     for c in chosen:
         cit = _citation(len(citations) + 1, c)
         citations.append(cit)
-        text = f"Under “{c.heading}”: {c.text}" if c.heading else c.text
+        said = statements and statements[-1].text.startswith(f"Under “{c.heading}”")
+        text = f"Under “{c.heading}”: {c.text}" if c.heading and not said else c.text
         stated = figures_in(c.text, c.context) if figures else []
         if stated:
             periods = ", ".join(dict.fromkeys(f.period for f in stated if f.period))

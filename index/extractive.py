@@ -123,8 +123,9 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         parts = [p for p in c.hit.trail.split(" > ") if p]
         heading_words = {t for p in parts for t in tokenize(p)} - words
         c.coverage = sum(w for t, w in terms.items() if t in words or t in heading_words) / total
-        gained = {p: sum(1 for t in set(tokenize(p)) - words if t in terms) for p in parts}
-        if gained and max(gained.values()) > 0:
+        own = sum(w for t, w in terms.items() if t in words)
+        gained = {p: sum(terms[t] for t in set(tokenize(p)) - words if t in terms) for p in parts}
+        if gained and max(gained.values()) > own:  # the heading says what the sentence is about
             c.heading = max(gained, key=gained.__getitem__)
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
         if figure_question and _HAS_DIGIT.search(c.text):

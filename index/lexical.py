@@ -36,7 +36,8 @@ class BM25Index:
         vocab: dict[str, int] = {}
         ids = [[vocab.setdefault(tok, len(vocab)) for tok in doc] for doc in corpus_tokens]
         self._vocab = vocab
-        self._model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+        if texts:  # bm25s cannot index an empty corpus; an empty index scores nothing
+            self._model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
         self._postings: dict[str, np.ndarray] = {}
         for doc, tokens in enumerate(corpus_tokens):
             for tok in set(tokens):

@@ -257,3 +257,10 @@ def test_cli_ask_json_and_batch(shires, capsys, monkeypatch):
     assert cli.main(base + ["ask", "--batch", "-"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["abstained"] for x in lines] == [False, True]
+
+
+def test_empty_index_searches_and_abstains(runtime_factory, tmp_path):
+    rt = runtime_factory(corpus_dir=tmp_path / "nothing")
+    assert rt.searcher.search("knife crime").hits == []
+    a = rt.answerer.answer("What is MARAC?")
+    assert a.abstained and a.citations == []
