@@ -1,45 +1,40 @@
-"""The Gradio web app (minimal search page; the full app comes with the app issue)."""
+"""The web app: `python app.py` (or `cspkb serve`) opens it on http://127.0.0.1:7860.
+
+Offline and private by default: binds 127.0.0.1, never a share link, Gradio analytics off,
+optional login from the settings (CSPKB_APP__USERNAME / CSPKB_APP__PASSWORD). The views
+and their handlers are in the ``ui`` package.
+"""
 
 from __future__ import annotations
 
-import html
 import sys
+from typing import Any
 
 from cspkb.settings import Settings, apply_offline_environment
 
 
-def build(settings: Settings):  # noqa: ANN201 - gradio Blocks
-    apply_offline_environment()
-    import gradio as gr
+def build(settings: Settings) -> Any:
+    """The Gradio Blocks (launch it with ``main`` to get the theme, limits and login)."""
+    from ui.app import create
 
-    from cspkb.runtime import Runtime
-
-    rt = Runtime(settings)
-
-    def run_search(query: str) -> str:
-        if not query.strip():
-            return ""
-        result = rt.searcher.search(query)
-        lines = []
-        for h in result.hits:
-            where = f"p.{h.page}" if h.page else (h.section or "")
-            lines.append(f"**{h.rank}. {h.partnership}** — {h.document} ({where})\n\n> {html.escape(h.text)}")
-        if not result.found:
-            lines.insert(0, "_Nothing in the indexed documents clears the relevance floor; the closest passages are below._")
-        return "\n\n".join(lines) or "No results."
-
-    with gr.Blocks(title="CSP Knowledge Base") as demo:
-        gr.Markdown("# CSP Knowledge Base")
-        query = gr.Textbox(label="Search")
-        out = gr.Markdown()
-        query.submit(run_search, query, out)
+    demo, _ = create(settings)
     return demo
 
 
 def main(settings: Settings | None = None) -> int:
+    apply_offline_environment()
+    from index.store import IndexMismatch, StoreUnavailable
+    from ui.app import create
+
     settings = settings or Settings()
-    demo = build(settings)
-    demo.launch(server_name=settings.app.host, server_port=settings.app.port, share=False)
+    try:
+        demo, launch = create(settings)
+    except (IndexMismatch, StoreUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3  # as the CLI: the index cannot be used as configured
+    where = f"http://{settings.app.host}:{settings.app.port}"
+    print(f"CSP Knowledge Base on {where}" + (" (login required)" if launch["auth"] else ""), flush=True)
+    demo.queue(default_concurrency_limit=4).launch(**launch)
     return 0
 
 

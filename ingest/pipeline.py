@@ -25,7 +25,7 @@ from ingest.partnerships import defined_acronyms, load_registry
 
 #: Files in a corpus folder that are configuration, not documents.
 CONFIG_FILES = {"manifest.yaml", "manifest.yml", "manifest.csv", "partnerships.yaml", "partnerships.yml",
-                "readme.md", "readme.txt"}
+                "themes.yaml", "themes.yml", "readme.md", "readme.txt"}
 
 
 @dataclass
@@ -142,7 +142,10 @@ class IndexDocumentsPipeline:
                            embedded=len(todo), meta=meta)
 
     def run(self, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
-            progress: bool | None = None, on_file: Callable[[FileOutcome], None] | None = None) -> IngestReport:
+            progress: bool | None = None, on_file: Callable[[FileOutcome], None] | None = None,
+            overrides: dict[str, dict] | None = None) -> IngestReport:
+        """Ingest files and folders. ``overrides`` maps a file name to metadata fields a user
+        confirmed or corrected (see ``prepare``); such a file is re-indexed even if unchanged."""
         start = time.perf_counter()
         if rebuild:
             self.store.reset()
@@ -160,7 +163,8 @@ class IndexDocumentsPipeline:
             iterator = tqdm(files, desc="ingest", unit="file")
         for path in iterator:
             try:
-                outcome = self.ingest_file(path, indexed)
+                fields = (overrides or {}).get(path.name)
+                outcome = self.ingest_file(path, indexed, force=bool(fields), overrides=fields)
             except Exception as exc:  # noqa: BLE001 - one broken file never stops the batch
                 outcome = FileOutcome(path.name, "failed", reason=f"unexpected error: {type(exc).__name__}: {exc}")
             report.outcomes.append(outcome)
