@@ -181,7 +181,7 @@ class AnswerQuestionPipeline:
         statements: list[Statement] = []
         citations: list[Citation] = []
         text = reason
-        near = [h for h in ctx.result.hits[:2]] if nearby else []
+        near = ctx.result.hits[:2] if nearby else []
         if near:
             lines = []
             for h in near:
