@@ -27,7 +27,7 @@ from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
 from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
-from index.search import Filters, SearchHit, SearchResult, Searcher
+from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
@@ -45,6 +45,7 @@ class _Context:
     evidence: list[SearchHit]
     scope: list[str]
     filters: Filters
+    view: CorpusView  # taken once per answer: each ``Searcher.view()`` reads every id from the store
     cands: list[X.Candidate] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)
 
@@ -67,7 +68,8 @@ class AnswerQuestionPipeline:
         result = self.searcher.search(question, k=max(cfg.passages, self.settings.retrieval.k), filters=filters)
         cross = result.cross if compare is None else compare
         scope = [self.searcher.registry.canonical(p) for p in filters.partnerships] or result.partnerships_named
-        ctx = _Context(question, result, self._evidence(question, result, filters, cross), scope, filters)
+        ctx = _Context(question, result, self._evidence(question, result, filters, cross), scope, filters,
+                       self.searcher.view())
         self._score(ctx)
 
         refusal = self._refusal(ctx)
@@ -102,7 +104,7 @@ class AnswerQuestionPipeline:
         return hits
 
     def _score(self, ctx: _Context) -> None:
-        view = self.searcher.view()
+        view = ctx.view
         registry = self.searcher.registry
         named = [registry.get(p) for p in ctx.result.partnerships_named]
         exclude = {t for p in named if p for n in (p.name, p.full_name, *p.aliases, *p.acronyms) for t in tokenize(n)}
@@ -120,7 +122,7 @@ class AnswerQuestionPipeline:
 
     # --- deciding not to answer ----------------------------------------------------------
     def _refusal(self, ctx: _Context) -> Answer | None:
-        view = self.searcher.view()
+        view = ctx.view
         registry = with_partnerships(self.searcher.registry, view.partnership_names)
         indexed = sorted(set(view.partnership_names))
         unknown = unknown_areas_in_query(ctx.question, registry)
@@ -161,7 +163,7 @@ class AnswerQuestionPipeline:
             asked.append((m.group(0), start, max(start, end_year)))
         if not asked:
             return None
-        view = self.searcher.view()
+        view = ctx.view
         scope = set(ctx.scope) or {c.hit.partnership for c in self._answering(ctx)}
         periods = {}
         for m in view.metas:
@@ -250,7 +252,7 @@ class AnswerQuestionPipeline:
 
     def _finish(self, ctx: _Context, statements: list[Statement], citations: list[Citation], mode: str,
                 notes: list[str], *, cross: bool) -> Answer:
-        notes = notes + self._document_notes(citations)
+        notes = notes + self._document_notes(ctx, citations)
         with_evidence = list(dict.fromkeys(c.partnership for c in citations))
         searched = ctx.scope or ctx.result.partnerships_searched
         lead = ""
@@ -266,9 +268,9 @@ class AnswerQuestionPipeline:
                       statements=statements, notes=notes, partnerships_searched=list(searched),
                       partnerships_with_evidence=with_evidence, cross=cross)
 
-    def _document_notes(self, citations: list[Citation]) -> list[str]:
+    def _document_notes(self, ctx: _Context, citations: list[Citation]) -> list[str]:
         """One note per cited source file that is a draft or much older than the newest in the index."""
-        view = self.searcher.view()
+        view = ctx.view
         newest = max((_doc_year(m) for m in view.metas), default=0)
         notes: list[str] = []
         for source in dict.fromkeys(c.source for c in citations):

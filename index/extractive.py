@@ -21,7 +21,7 @@ import numpy as np
 from index.figures import figures_in
 from index.lexical import tokenize
 from index.search import SearchHit
-from ingest.structure import split_sentences
+from ingest.structure import TERMINAL, split_sentences
 
 _FIGURE_Q = re.compile(
     r"\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share|amount|figure)\b"
@@ -29,7 +29,6 @@ _FIGURE_Q = re.compile(
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
-_TERMINAL = (".", "!", "?", ":", ";", ")", "”", '"')
 
 
 def is_figure_question(question: str) -> bool:
@@ -79,7 +78,7 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                 cursor = end
                 words = len(unit.split())
                 listed = len(cells) > 1 or unit.startswith("- ")
-                if (words < 4 and not _HAS_DIGIT.search(unit)) or (words <= 8 and not listed and not unit.endswith(_TERMINAL)):
+                if (words < 4 and not _HAS_DIGIT.search(unit)) or (words <= 8 and not listed and not unit.endswith(TERMINAL)):
                     continue  # fragments, and headings or titles left in the text
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
     return out
