@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cspkb.settings import Settings
+from eval import add_arguments as add_eval_arguments
 
 EXIT_OK, EXIT_FILES_FAILED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
 
@@ -262,12 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("eval", help="evaluation on eval/questions.jsonl: retrieval (ours vs baselines) and answers")
-    p.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
-    p.add_argument("--systems", help="comma list of bm25,dense,llamaindex-default,ours (default: all)")
-    p.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
-    p.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
-    p.add_argument("--no-write", action="store_true", help="print only; do not write --out")
-    p.add_argument("--no-answers", action="store_true", help="score retrieval only, not the answer layer")
+    add_eval_arguments(p)
     p.add_argument("--calibrate", action="store_true",
                    help="fit the relevance calibration and floor on the dev split and print them")
     p.set_defaults(func=cmd_eval)

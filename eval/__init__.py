@@ -1,1 +1,13 @@
 """Retrieval evaluation: question set, metrics, baselines and the harness (`python -m eval`)."""
+
+import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options `cspkb eval` and `python -m eval` share (kept light: argparse only)."""
+    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--systems", help="comma list of bm25,dense,llamaindex-default,ours (default: all)")
+    parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
+    parser.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not write --out")
+    parser.add_argument("--no-answers", action="store_true", help="score retrieval only, not the answer layer")

@@ -7,16 +7,13 @@ import shlex
 import sys
 from pathlib import Path
 
+from eval import add_arguments
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m eval", description="Retrieval evaluation of every system "
                                      "on eval/questions.jsonl; prints tables and writes Markdown.")
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
-    parser.add_argument("--systems", help="comma list of bm25,dense,llamaindex-default,ours (default: all)")
-    parser.add_argument("--k", type=int, default=10, help="hits per query (default 10)")
-    parser.add_argument("--out", default="eval/RESULTS.md", help="Markdown report (default eval/RESULTS.md)")
-    parser.add_argument("--no-write", action="store_true", help="print only; do not write --out")
-    parser.add_argument("--no-answers", action="store_true", help="score retrieval only, not the answer layer")
+    add_arguments(parser)
     parser.add_argument("--data-dir", help="index folder (default ./data)")
     return parser
 
