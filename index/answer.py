@@ -33,6 +33,13 @@ from ingest.partnerships import unknown_areas_in_query, with_partnerships
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
 _QUESTION_WORDS = {"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
                    "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"}
+#: "Who chairs/leads/runs …?", "Who is the chair of …?": the role asked about
+_WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
+_AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
+              "in", "at", "on", "for", "of", "to"}
+#: a named person or body: a title, or two or more capitalised words in a row
+_NAMED = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Dr|Professor|Superintendent|Inspector|Commander|Commissioner)\b"
+                    r"|\b[A-Z][\w'&-]+(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'&-]+)+")
 _YEAR_IN_Q = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/-]\s?((?:19|20)?\d\d))?\b")
 
 
@@ -141,6 +148,10 @@ class AnswerQuestionPipeline:
         uncovered = self._uncovered_years(ctx)
         if uncovered:
             return self._abstain(ctx, uncovered)
+        role = _who_role(ctx.question)
+        if role and not any(_names_role_holder(c, role, ctx.question) for c in answering):
+            return self._abstain(ctx, f"The documents don't name who holds that role (nothing found on who "
+                                      f"{_WHO_Q.match(ctx.question).group(1).lower()} it).")
         if _COUNT_Q.search(ctx.question):
             key = self._key_terms(ctx)
             if not any(c.states_figure_of(key) for c in answering):
@@ -310,6 +321,28 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
     return Citation(id=cid, partnership=h.partnership, document=h.document, source=h.source, page=h.page,
                     section=h.section, quote=c.text, chunk_id=h.chunk_id, period=h.period, date=h.date,
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
+
+
+def _who_role(question: str) -> str | None:
+    """The stem of the role a "who ..." question asks about ("chairs" -> "chair"), or None."""
+    m = _WHO_Q.match(question)
+    if not m or m.group(1).lower() in _AUXILIARY:
+        return None
+    word = m.group(1).lower()
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]  # "responsible" and "responsibilities" share "respon"
+
+
+def _names_role_holder(c: X.Candidate, role: str, question: str) -> bool:
+    """The sentence (or its section heading) mentions the role and names someone the question doesn't."""
+    text = f"{c.hit.trail}\n{c.text}"
+    if not any(w.startswith(role) for w in tokenize(text)):
+        return False
+    asked = set(tokenize(question))
+    return any(not set(tokenize(m.group(0))) <= asked for m in _NAMED.finditer(text))
 
 
 def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:

@@ -50,12 +50,13 @@ class Candidate:
 
     def states_figure_of(self, terms: set[str], window: int = 6) -> bool:
         """States a number (not a year or a date) within ``window`` words of one of ``terms``."""
-        figures = {f.text for f in figures_in(self.text, self.context)}
+        figures = {f.text.lower() for f in figures_in(self.text, self.context)}
         if not figures:
             return False
         words = self.text.split()
         for i, w in enumerate(words):
-            if any(f in w for f in figures):
+            bare = w.strip(".,;:()[]\"'").lower()
+            if any(f == bare if f.isalpha() else f in w for f in figures):
                 near = " ".join(words[max(0, i - window): i + window + 1])
                 if terms & set(tokenize(near)):
                     return True

@@ -19,6 +19,12 @@ _YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _NUMBER = re.compile(r"(?<![\w/.-])(£?\d[\d,]*(?:\.\d+)?(?:%|k|m|bn)?)(?![\w/-])")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|[(),;:.]|£?\d[\d,./%-]*(?:k|m|bn)?\b")
 _BOUNDARY = {",", ";", ":", ".", "(", ")"}
+#: numbers written as words ("two Youth PCCs"); "one" is left out: it is mostly a pronoun ("one of the ...")
+NUMBER_WORDS = {w: float(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split()) if n >= 2}
+NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0,
+                     "ninety": 90.0, "hundred": 100.0, "dozen": 12.0})
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _YEAR_LEAD = {"in", "since", "by", "from", "until", "during", "between", "to", "and", "of", "for", "year"} | _MONTHS
@@ -61,15 +67,20 @@ def figures_in(sentence: str, context: str = "") -> list[Figure]:
     out: list[Figure] = []
     years_before = [_norm_year(y) for y in _YEAR_RE.findall(context)]
     for i, tok in enumerate(tokens):
-        if not _NUMBER.fullmatch(tok) or _is_year(tokens, i):
+        following = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if tok.lower() in NUMBER_WORDS:
+            if not re.match(r"[A-Za-z]", following) or following.lower() in STOPWORDS | {"of"}:
+                continue  # "two of them", "the two." — not a count of something named
+            value = NUMBER_WORDS[tok.lower()]
+        elif not _NUMBER.fullmatch(tok) or _is_year(tokens, i):
             continue
-        if i + 1 < len(tokens) and tokens[i + 1].lower() in _MONTHS | {"th", "st", "nd", "rd"}:
+        elif following.lower() in _MONTHS | {"th", "st", "nd", "rd"}:
             continue  # a date, not a figure
-        value_text = re.sub(r"(?:%|k|m|bn)$", "", tok.lstrip("£"))
-        try:
-            value = float(value_text.replace(",", ""))
-        except ValueError:
-            continue
+        else:
+            try:
+                value = float(re.sub(r"(?:%|k|m|bn)$", "", tok.lstrip("£")).replace(",", ""))
+            except ValueError:
+                continue
         measure: list[str] = []
         j = i - 1
         while j >= 0 and len(measure) < 2:

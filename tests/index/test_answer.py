@@ -100,6 +100,17 @@ def test_figures_read_measure_unit_and_period_including_same_year():
     assert figures_in("The board met on 11 September 2021.") == []  # dates and years are not figures
 
 
+def test_figures_written_as_words_count_but_pronouns_and_substrings_do_not():
+    (f,) = figures_in("The partnership has two Youth PCCs on the board.")
+    assert (f.value, f.text, f.unit) == (2, "two", "youth")
+    assert figures_in("Two of them were closed.") == [] and figures_in("It is one of the priorities.") == []
+    often = X.Candidate.__new__(X.Candidate)
+    often.text, often.context = "Violence is often ten times worse in the town centre.", ""
+    assert often.states_figure_of({"violence"})
+    often.text = "Violence often rises in the town centre in summer."
+    assert not often.states_figure_of({"violence"})  # "ten" inside "often" is no figure
+
+
 def test_disagreement_needs_same_measure_and_period_in_different_sources():
     a = ("Knife crime rose to 120 offences in 2021/22.", "", "plan")
     b = ("We counted knife crime 150 offences in 2021/22.", "", "report")
@@ -176,12 +187,21 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     ("How many MARAC cases did Northshire hear?", "give no figure"),
     ("What is the Eastshire partnership doing about knife crime in schools?", "don't cover"),
     ("What is the weather on Mars?", "don't cover"),
+    ("Who chairs the Southshire partnership's work on knife crime in schools?", "don't name who"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
     assert a.abstained, a.answer
     assert reason in a.answer
     check_citations(shires, a)  # "closest passages" citations are still exact
+
+
+def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
+    chair = shires.answerer.answer("Who chairs the MARAC in Northshire?")
+    assert not chair.abstained and "detective inspector" in chair.answer
+    meetings = shires.answerer.answer("How many times did the Northshire partnership board meet?")
+    assert not meetings.abstained and "six times" in meetings.answer  # a figure written as a word
+    check_citations(shires, meetings)
 
 
 def test_named_unknown_area_is_not_answered_from_another_borough(shires):
