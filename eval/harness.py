@@ -217,7 +217,8 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
 # --- aggregation --------------------------------------------------------------------------
 def metric_columns(report: Report) -> list[str]:
     k, s = report.k, report.small_k
-    return ["n", f"R@{s}", f"R@{k}", "MRR", f"nDCG@{k}", f"AllGold@{k}", f"PCov@{k}", "n_unans", "Abstain"]
+    return ["n", f"R@{s}", f"R@{k}", "MRR", f"nDCG@{k}", f"AllGold@{k}", f"PCov@{k}", f"R@{M.WORD_BUDGET}w",
+            "n_unans", "Abstain"]
 
 
 def aggregate(run_: SystemRun, questions: Sequence[Question]) -> list[str]:
@@ -237,6 +238,7 @@ def aggregate(run_: SystemRun, questions: Sequence[Question]) -> list[str]:
         f([s.ndcg for s in ans]),
         f([s.all_found for s in ans]),
         f([s.partnership_coverage for s in ans]),
+        f([s.recall_words for s in ans]),
         str(len(unans)),
         f"{M.abstain_rate(unans):.3f}" if unans else "–",
     ]
@@ -252,10 +254,10 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
             continue
         if kind == "unanswerable":
             header = ["system", "n", "Abstain"]
-            rows = [[r.name, *[aggregate(r, qs)[i] for i in (7, 8)]] for r in report.runs]
+            rows = [[r.name, *[aggregate(r, qs)[i] for i in (8, 9)]] for r in report.runs]
         else:
-            header = ["system", *cols[:7]]
-            rows = [[r.name, *aggregate(r, qs)[:7]] for r in report.runs]
+            header = ["system", *cols[:8]]
+            rows = [[r.name, *aggregate(r, qs)[:8]] for r in report.runs]
         out.append((f"Kind: {kind}", header, rows))
     lat_rows = []
     for r in report.runs:
@@ -321,7 +323,9 @@ LEGEND = (
     "in the top n. MRR: 1/rank of the first hit containing any gold quote. nDCG: binary relevance (a hit is "
     "relevant if it contains any gold quote), ideal = min(#gold, k) relevant hits, capped at 1. AllGold: "
     "share of questions with every gold quote in the top k. PCov: share of a question's partnerships with a "
-    "top-k hit from that partnership containing one of that partnership's gold quotes. Abstain: share of "
+    "top-k hit from that partnership containing one of that partnership's gold quotes. R@1500w: share of gold "
+    "quotes within the first 1,500 words of the ranked hits read in order (the same reading for every system, "
+    "whatever its chunk size; our top 10 is about 1,550 words, the LlamaIndex default's about 6,700). Abstain: share of "
     "unanswerable questions where the result reported found=False (baselines never abstain).\n\n"
     "Answers: CiteSupport: share of citations whose quote is verbatim in the cited chunk as indexed, from the "
     "cited partnership and document. KeyFacts: share of each answerable question's must-mention terms in the "

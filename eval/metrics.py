@@ -139,6 +139,23 @@ def percentile(values: Sequence[float], p: float) -> float:
     return float(xs[lo] + (xs[hi] - xs[lo]) * (pos - lo))
 
 
+def recall_within_words(hits: Sequence[Hit], gold: Sequence[Gold], budget: int) -> float:
+    """Share of gold quotes a reader meets in the first ``budget`` words of the ranked hits
+    (read in order; the last hit is cut at the budget). Compares systems whose retrieval units
+    differ in size on the same amount of reading."""
+    parts: list[str] = []
+    left = budget
+    for h in hits:
+        if left <= 0:
+            break
+        words = normalise(h.text).split()[:left]
+        parts.append(" ".join(words))
+        left -= len(words)
+    read = " \u00b6 ".join(parts)  # a hit boundary no quote spans
+    quotes = [normalise(g.quote) for g in gold]
+    return sum(1.0 for q in quotes if q and q in read) / len(quotes) if quotes else 0.0
+
+
 def mean_words(texts: Sequence[str]) -> float:
     """Mean whitespace-separated word count."""
     return mean([float(len(t.split())) for t in texts])
@@ -154,10 +171,15 @@ class QuestionScores:
     ndcg: float
     all_found: float
     partnership_coverage: float
+    recall_words: float = 0.0  # within WORD_BUDGET words of reading (see recall_within_words)
+
+
+#: words of reading for ``recall_within_words``: about what our top 10 returns (10 x ~150)
+WORD_BUDGET = 1500
 
 
 def score_question(hits: Sequence[Hit], gold: Sequence[Gold], partnerships: Sequence[str],
-                   k: int = 10, small_k: int = 5) -> QuestionScores:
+                   k: int = 10, small_k: int = 5, word_budget: int = WORD_BUDGET) -> QuestionScores:
     """All retrieval metrics for one answerable question from its ranked hits."""
     hits = list(hits)[:k]
     ranks = gold_ranks(hits, gold)
@@ -169,4 +191,5 @@ def score_question(hits: Sequence[Hit], gold: Sequence[Gold], partnerships: Sequ
         ndcg=ndcg_at_k(rel, len(gold), k),
         all_found=all_found_at_k(ranks, k),
         partnership_coverage=partnership_coverage_at_k(hits, gold, partnerships, k),
+        recall_words=recall_within_words(hits, gold, word_budget),
     )

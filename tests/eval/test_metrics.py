@@ -157,3 +157,13 @@ def test_load_questions_split_filter():
     assert len(everything) > len(dev)
     assert all(isinstance(q, Question) for q in everything)
     assert all(q.gold for q in everything if q.answerable)
+
+
+def test_recall_within_words_reads_hits_in_order_up_to_the_budget():
+    hits = [M.Hit("alpha beta gamma delta"), M.Hit("epsilon zeta eta theta")]
+    gold = [M.Gold("beta gamma"), M.Gold("zeta eta"), M.Gold("delta epsilon")]
+    assert M.recall_within_words(hits, gold, budget=4) == pytest.approx(1 / 3)  # only the first hit is read
+    assert M.recall_within_words(hits, gold, budget=7) == pytest.approx(2 / 3)  # "eta" is the 7th word read
+    assert M.recall_within_words(hits, gold, budget=6) == pytest.approx(1 / 3)  # "zeta eta" is cut at the budget
+    # a quote never spans two hits, whatever the budget
+    assert M.recall_within_words(hits, [M.Gold("delta epsilon")], budget=100) == 0.0
