@@ -70,6 +70,10 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
     trail: list[str] = []  # [level-1 heading, level-2 heading]
     part = 0
     current = _Draft([], part)
+    # a heading replaced by the next one before any text came under it (a cover title, a
+    # divider page) is kept as text at the start of the next passage rather than lost
+    last_heading: Block | None = None
+    orphans: list[Block] = []
 
     def close() -> None:
         nonlocal current
@@ -83,6 +87,9 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             part, trail = starts[index], []
             current = _Draft([], part)
         if block.kind == "heading":
+            if last_heading is not None:
+                orphans.append(last_heading)
+            last_heading = block
             if block.level <= 1:
                 trail = [block.text]
                 close()
@@ -95,11 +102,15 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
                 current.trail = list(trail)
                 continue
             current.blocks.append(block)  # a sub-heading inside a small chunk stays in its text
+            last_heading = None
             continue
+        last_heading = None
         pieces = _split_long(block, cfg.target_words) if block.words > cfg.max_words else [block]
         for piece in pieces:
             if current.has_content() and current.words + piece.words > cfg.max_words:
                 close()
+            current.blocks.extend(orphans)
+            orphans.clear()
             current.blocks.append(piece)
             if current.words >= cfg.target_words:
                 close()

@@ -132,3 +132,17 @@ def test_blocks_recognise_numbered_bullets_and_rows():
     assert [(b.kind, b.text) for b in blocks] == [
         ("heading", "1. Purpose"), ("para", "1.1 This report explains things."),
         ("bullet", "- a bullet item"), ("row", "A | B | C")]
+
+
+def test_headings_with_no_text_under_them_are_kept_not_lost():
+    """A cover title, or a list whose short lines read as headings, stays in the chunk text."""
+    text = ("Safer Northshire Partnership\n\nCommunity Safety Strategy 2020-2023\n\nGlossary of Terms\n\n"
+            "- ASB Anti-social behaviour\n- DA Domestic abuse\n\nConsultation\n\nVictim Support\n\nDisability Forums\n\n"
+            "Schools & Education\n\nThe partnership asked these groups for their views on the priorities this year.")
+    chunks = chunk_document([Page(None, text)], _meta(), "abc", CFG)
+    body = "\n".join(c.text for c in chunks)
+    for line in ("Safer Northshire Partnership", "Community Safety Strategy 2020-2023", "Victim Support",
+                 "Disability Forums"):
+        assert line in body, line
+    assert "Schools & Education" in chunks[-1].trail  # the heading in force stays the section, as before
+    assert chunks[0].text.startswith("Safer Northshire Partnership\nCommunity Safety Strategy 2020-2023\n- ASB")
