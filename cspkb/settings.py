@@ -109,10 +109,10 @@ class RetrievalSettings(BaseModel):
     expand_acronyms: bool = True
     per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")
     calibration: tuple[float, float, float] = Field(
-        default=(0.51, 7.573, -4.686),
+        default=(0.729, 5.619, -4.689),
         description="relevance = sigmoid(a*cosine + b*term_coverage + c); fitted on the dev split (cspkb eval --calibrate).",
     )
-    floor: float = Field(default=0.62, description="Hits below this relevance count as 'nothing relevant'.")
+    floor: float = Field(default=0.48, description="Hits below this relevance count as 'nothing relevant'.")
     reranker: str | None = Field(default=None, description="Local sentence-transformers CrossEncoder folder; off when empty.")
     rerank_top: int = Field(default=20, description="Candidates the reranker re-scores.")
 

@@ -31,8 +31,9 @@ from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
-_QUESTION_WORDS = {"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
-                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"}
+_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?([A-Za-z][\w'-]*)", re.IGNORECASE)
+_QUESTION_WORDS = frozenset(tokenize(" ".join({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
+                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})))  # as tokenize() gives them
 #: "Who chairs/leads/runs …?", "Who is the chair of …?": the role asked about
 _WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
@@ -153,7 +154,8 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The documents don't name who holds that role (nothing found on who "
                                       f"{_WHO_Q.match(ctx.question).group(1).lower()} it).")
         if _COUNT_Q.search(ctx.question):
-            key = self._key_terms(ctx)
+            counted = _HOW_MANY.search(ctx.question)  # "how many IDVAs": the figure must count IDVAs
+            key = set(tokenize(counted.group(1))) if counted else self._key_terms(ctx)
             if not any(c.states_figure_of(key) for c in answering):
                 return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None

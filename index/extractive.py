@@ -108,6 +108,11 @@ class SentenceVectors:
             return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
+#: a sentence whose subject is the previous sentence's ("This included ...", "In 2022, these were ...")
+_REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\s*)?(?:this|these|they|it|such|those)\b",
+                          re.IGNORECASE)
+
+
 def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[str, float]:  # type: ignore[valid-type]
     """IDF weight of each distinct content term of the question, minus ``exclude``."""
     return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in exclude}
@@ -122,7 +127,10 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         words = set(tokenize(c.text))
         parts = [p for p in c.hit.trail.split(" > ") if p]
         heading_words = {t for p in parts for t in tokenize(p)} - words
-        c.coverage = sum(w for t, w in terms.items() if t in words or t in heading_words) / total
+        # "In October 2022, this included: ...": what "this" is, the sentence before says
+        before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()
+        c.coverage = (sum(w for t, w in terms.items() if t in words or t in heading_words)
+                      + 0.5 * sum(w for t, w in terms.items() if t in before - words - heading_words)) / total
         own = sum(w for t, w in terms.items() if t in words)
         gained = {p: sum(terms[t] for t in set(tokenize(p)) - words if t in terms) for p in parts}
         if gained and max(gained.values()) > own:  # the heading says what the sentence is about

@@ -6,7 +6,9 @@ acronyms searchable, so exact names, numbers and acronyms match where embeddings
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +20,18 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
 
 
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: Snowball English, in C
+
+    return Stemmer.Stemmer("english")
+
+
 def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens without stopwords ("prioritises" and "prioritise" meet)."""
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower().replace("’", "'"))
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessives: "birmingham's" -> "birmingham"
-    return [t for t in _TOKEN.findall(text) if t not in STOPWORDS]
+    return _stemmer().stemWords([t for t in _TOKEN.findall(text) if t not in STOPWORDS])
 
 
 class BM25Index:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from index.fusion import reciprocal_rank_fusion
+from index.lexical import BM25Index, tokenize
 from index.query import analyse, build_glossary, expand
 from index.search import Filters
 from ingest.partnerships import load_registry
@@ -55,6 +56,13 @@ def test_rrf_rewards_items_ranked_well_by_both():
     assert fused["a"] == pytest.approx(1 / 61) and fused["d"] == pytest.approx(1 / 63)
     weighted = reciprocal_rank_fusion([["a"], ["d"]], k=60, weights=[2.0, 1.0])
     assert weighted["a"] == pytest.approx(2 * weighted["d"])
+
+
+def test_word_forms_meet_so_coverage_is_not_lost_to_inflection():
+    assert tokenize("Which partnerships prioritise Birmingham's schools?") == tokenize("partnership prioritises birmingham school")
+    index = BM25Index(["Sandwell prioritises tackling modern slavery.", "Bins are collected weekly."])
+    cov = index.coverage("which partnerships prioritise modern slavery")
+    assert cov[0] > 0.5 and cov[1] == 0.0
 
 
 def test_glossary_comes_from_the_documents_and_expands_both_ways():
