@@ -26,14 +26,14 @@ from cspkb.settings import Settings
 from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
 from index.figures import figures_in, find_disagreements
-from index.lexical import tokenize
+from index.lexical import token_set, tokenize
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?([A-Za-z][\w'-]*)", re.IGNORECASE)
-_QUESTION_WORDS = frozenset(tokenize(" ".join({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
-                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})))  # as tokenize() gives them
+_QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
+                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
 #: "Who chairs/leads/runs …?", "Who is the chair of …?": the role asked about
 _WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
@@ -150,7 +150,8 @@ class AnswerQuestionPipeline:
         if uncovered:
             return self._abstain(ctx, uncovered)
         role = _who_role(ctx.question)
-        if role and not any(_names_role_holder(c, role, ctx.question) for c in answering):
+        asked = set(tokenize(ctx.question))
+        if role and not any(_names_role_holder(c, role, asked) for c in answering):
             return self._abstain(ctx, f"The documents don't name who holds that role (nothing found on who "
                                       f"{_WHO_Q.match(ctx.question).group(1).lower()} it).")
         if _COUNT_Q.search(ctx.question):
@@ -330,20 +331,16 @@ def _who_role(question: str) -> str | None:
     m = _WHO_Q.match(question)
     if not m or m.group(1).lower() in _AUXILIARY:
         return None
-    word = m.group(1).lower()
-    for suffix in ("ing", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:6]  # "responsible" and "responsibilities" share "respon"
+    tokens = tokenize(m.group(1))  # the shared stemmer, as the sentences are tokenised
+    return tokens[0] if tokens else None
 
 
-def _names_role_holder(c: X.Candidate, role: str, question: str) -> bool:
-    """The sentence (or its section heading) mentions the role and names someone the question doesn't."""
+def _names_role_holder(c: X.Candidate, role: str, asked: set[str]) -> bool:
+    """The sentence (or its section heading) mentions the role and names someone the question
+    (``asked``: its tokens) doesn't."""
     text = f"{c.hit.trail}\n{c.text}"
     if not any(w.startswith(role) for w in tokenize(text)):
         return False
-    asked = set(tokenize(question))
     return any(not set(tokenize(m.group(0))) <= asked for m in _NAMED.finditer(text))
 
 

@@ -69,7 +69,7 @@ def figures_in(sentence: str, context: str = "") -> list[Figure]:
     for i, tok in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
         if tok.lower() in NUMBER_WORDS:
-            if not re.match(r"[A-Za-z]", following) or following.lower() in STOPWORDS | {"of"}:
+            if not re.match(r"[A-Za-z]", following) or following.lower() in STOPWORDS:
                 continue  # "two of them", "the two." — not a count of something named
             value = NUMBER_WORDS[tok.lower()]
         elif not _NUMBER.fullmatch(tok) or _is_year(tokens, i):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,11 @@ def tokenize(text: str) -> list[str]:
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower().replace("’", "'"))
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessives: "birmingham's" -> "birmingham"
     return _stemmer().stemWords([t for t in _TOKEN.findall(text) if t not in STOPWORDS])
+
+
+def token_set(words: Iterable[str]) -> frozenset[str]:
+    """The tokens ``tokenize`` gives for these words: for word lists compared with tokens."""
+    return frozenset(tokenize(" ".join(words)))
 
 
 class BM25Index:

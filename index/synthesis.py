@@ -21,7 +21,7 @@ from typing import Any
 
 from cspkb.settings import AnswerSettings, LLMSettings
 from index.citations import Citation, Statement, locate, markers, renumber, support
-from index.lexical import tokenize
+from index.lexical import token_set, tokenize
 from index.search import SearchHit
 from ingest.structure import split_sentences
 
@@ -46,16 +46,16 @@ Rules:
 
 #: Words an unmarked framing sentence may use even when the passages don't ("The documents
 #: provided do not say."). A framing sentence must also name the passages/documents.
-_FRAMING_CUES = frozenset(tokenize(" ".join({"passage", "passages", "document", "documents", "source", "sources", "information",
-                           "provided", "evidence", "context", "text", "excerpts"})))  # as tokenize() gives them
-_FRAMING_WORDS = _FRAMING_CUES | frozenset(tokenize(" ".join({
+_FRAMING_CUES = token_set({"passage", "passages", "document", "documents", "source", "sources", "information",
+                           "provided", "evidence", "context", "text", "excerpts"})
+_FRAMING_WORDS = _FRAMING_CUES | token_set({
     "not", "no", "say", "says", "said", "state", "states", "stated", "mention", "mentions", "mentioned",
     "specify", "specifies", "specified", "contain", "contains", "include", "includes", "cover", "covers",
     "answer", "answers", "question", "available", "given", "enough", "insufficient", "unclear", "clear",
     "explicitly", "directly", "however", "based", "according", "detail", "details", "further", "whether",
     "there", "here", "nothing", "none", "only", "cannot", "can't", "don't", "doesn't", "appear", "appears",
     "found", "find", "unable", "determine", "describe", "describes", "address", "addresses",
-})))
+})
 
 _DELIMITER = re.compile(r"<(?=\s*/?\s*passages?\b)", re.IGNORECASE)
 _MULTI_MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:,|;|and)\s*\d+)+)\s*\]")
