@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,10 +109,10 @@ class RetrievalSettings(BaseModel):
     expand_acronyms: bool = True
     per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")
     calibration: tuple[float, float, float] = Field(
-        default=(0.729, 5.619, -4.689),
+        default=(2.855, 4.934, -5.646),
         description="relevance = sigmoid(a*cosine + b*term_coverage + c); fitted on the dev split (cspkb eval --calibrate).",
     )
-    floor: float = Field(default=0.48, description="Hits below this relevance count as 'nothing relevant'.")
+    floor: float = Field(default=0.42, description="Hits below this relevance count as 'nothing relevant'.")
     reranker: str | None = Field(default=None, description="Local sentence-transformers CrossEncoder folder; off when empty.")
     rerank_top: int = Field(default=20, description="Candidates the reranker re-scores.")
 

@@ -3,8 +3,9 @@
 Pipeline for one query:
 1. understand it (``index.query``): partnerships named, cross-partnership intent, acronyms
    expanded from the corpus's own definitions;
-2. score every eligible chunk densely (cosine) and lexically (BM25) and fuse the two
-   rankings with reciprocal rank fusion;
+2. score every eligible chunk densely (cosine; the best of the passage's vector and its
+   sentences' vectors) and lexically (BM25) and fuse the two rankings with reciprocal rank
+   fusion;
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in;
 4. optionally rerank a bounded candidate set with a local cross-encoder;
@@ -102,6 +103,13 @@ class CorpusView:
         self.metas: list[dict[str, Any]] = [m or {} for m in snapshot["metadatas"]]
         vectors = snapshot["embeddings"]
         self.matrix = np.asarray(vectors if vectors is not None and len(vectors) else np.zeros((0, 1)), dtype=np.float32)
+        sentences = snapshot.get("sentences") or {}
+        owners = [self.index_of.get(str(m.get("chunk_id"))) for m in sentences.get("metadatas") or []]
+        keep = [j for j, o in enumerate(owners) if o is not None]  # sentences of a chunk just removed: ignored
+        svectors = sentences.get("embeddings")
+        self.sentence_owner = np.array([owners[j] for j in keep], dtype=np.int64)
+        self.sentence_matrix = (np.asarray(svectors, dtype=np.float32)[keep] if keep and svectors is not None
+                                else np.zeros((0, self.matrix.shape[1]), dtype=np.float32))
         self.bm25 = BM25Index([f"{m.get('trail', '')}\n{t}" for m, t in zip(self.metas, self.texts)])
         self.partnership = np.array([str(m.get("partnership", "")) for m in self.metas])
         self.position = {(m.get("source"), int(m.get("position", 0))): i for i, m in enumerate(self.metas)}
@@ -113,6 +121,16 @@ class CorpusView:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def dense_scores(self, qvec: np.ndarray) -> np.ndarray:
+        """Each chunk's cosine with the query: the best of the passage's own vector and its
+        sentences' vectors, so a passage with one sentence that answers is not diluted."""
+        if self.matrix.shape[1] != qvec.shape[0]:
+            return np.zeros(len(self))
+        cos = self.matrix @ qvec
+        if len(self.sentence_owner) and self.sentence_matrix.shape[1] == qvec.shape[0]:
+            np.maximum.at(cos, self.sentence_owner, self.sentence_matrix @ qvec)
+        return cos
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -188,7 +206,7 @@ class Searcher:
                              if filters.allows(m, self.registry) and (not scope or m.get("partnership") in scope)],
                             dtype=np.int64)
         qvec = np.asarray(self.embedder.embed_query(plan.expanded), dtype=np.float32)
-        cos = view.matrix @ qvec if view.matrix.shape[1] == qvec.shape[0] else np.zeros(len(view))
+        cos = view.dense_scores(qvec)
         lex = view.bm25.scores(plan.expanded)
         coverage = view.bm25.coverage(plan.text)  # the user's own words: expansions must not dilute it
         rel = self.relevance(cos, coverage)

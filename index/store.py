@@ -5,6 +5,11 @@ fingerprint of what built the index (checked on open: a mismatch raises ``IndexM
 instead of mixing vectors), adding/replacing/deleting a document's chunks, listing
 documents, similarity queries with metadata filters, and reading all chunks back (for
 lexical search). Chroma's own embedding function is never used: we pass our vectors.
+
+A second collection (``<collection>-sentences``) holds one vector per sentence of each chunk,
+keyed by chunk id; it is written before the chunks and cleaned after them, so a reader never
+sees a chunk whose sentences are missing except for a moment (and then falls back to the
+chunk's own vector).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cspkb.settings import Settings
-from ingest.models import Chunk, DocumentMeta
+from ingest.models import Chunk, DocumentMeta, unit_hash
 
 #: Metadata keys that belong to the document (repeated on each of its chunks).
 DOC_KEYS = ("source", "doc_sha256", "partnership", "partnership_full", "source_title", "source_doc_type",
@@ -88,6 +93,7 @@ class ChunkStore:
         self.client = self._connect()
         self.fingerprint = settings.index_fingerprint()
         self.collection = self._open_collection()
+        self.sentences = self._open_sentences()
         if check_fingerprint:
             self.check_fingerprint()
         from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -119,6 +125,12 @@ class ChunkStore:
             metadata={"hnsw:space": "cosine", **self.fingerprint},
         )
 
+    def _open_sentences(self) -> Any:
+        return self.client.get_or_create_collection(
+            name=f"{self.settings.store.collection}-sentences", embedding_function=None,
+            metadata={"hnsw:space": "cosine"},
+        )
+
     def built_with(self) -> dict[str, Any]:
         return {k: v for k, v in (self.collection.metadata or {}).items() if k in self.fingerprint}
 
@@ -143,22 +155,40 @@ class ChunkStore:
 
     def reset(self) -> None:
         """Drop every chunk and record the current settings as what built the index."""
-        try:
-            self.client.delete_collection(self.settings.store.collection)
-        except Exception:  # noqa: BLE001 - absent collection: nothing to drop
-            pass
+        for name in (self.settings.store.collection, f"{self.settings.store.collection}-sentences"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - absent collection: nothing to drop
+                pass
         self.collection = self._open_collection()
+        self.sentences = self._open_sentences()
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.vector_store = ChromaVectorStore(chroma_collection=self.collection)
 
     # --- writing -----------------------------------------------------------------------
     def add_document(self, chunks: list[Chunk], meta: DocumentMeta, doc_sha256: str,
-                     embeddings: list[list[float]]) -> None:
-        """Add a document's new chunks, then remove its old ones: a failure leaves the old version."""
+                     embeddings: list[list[float]],
+                     sentence_vectors: list[list[list[float]]] | None = None) -> None:
+        """Add a document's new chunks (and their sentences' vectors, one list per chunk in the
+        order of ``Chunk.sentence_texts``), then remove its old ones: a failure leaves the old version."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         old_ids = self.chunk_ids(meta.source)
+        old_sentences = self._sentence_ids(meta.source)
+        written: set[str] = set()
+        if sentence_vectors is not None:
+            ids, vectors, metas = [], [], []
+            for chunk, chunk_vectors in zip(chunks, sentence_vectors, strict=True):
+                texts = chunk.sentence_texts()
+                for j, (text, vector) in enumerate(zip(texts, chunk_vectors, strict=True)):
+                    ids.append(f"{chunk.chunk_id}:{j}")
+                    vectors.append(vector)
+                    metas.append({"source": meta.source, "chunk_id": chunk.chunk_id, "unit_hash": unit_hash(text)})
+            for start in range(0, len(ids), 1000):
+                self.sentences.upsert(ids=ids[start : start + 1000], embeddings=vectors[start : start + 1000],
+                                      metadatas=metas[start : start + 1000])
+            written = set(ids)
         nodes = []
         for chunk, vector in zip(chunks, embeddings, strict=True):
             node = TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=vector,
@@ -170,11 +200,17 @@ class ChunkStore:
         stale = sorted(set(old_ids) - {c.chunk_id for c in chunks})
         if stale:
             self.collection.delete(ids=stale)
+        stale_sentences = sorted(set(old_sentences) - written)
+        if stale_sentences:
+            self.sentences.delete(ids=stale_sentences)
 
     def delete_document(self, source: str) -> int:
         ids = self.chunk_ids(source)
         if ids:
             self.collection.delete(ids=ids)
+        sentence_ids = self._sentence_ids(source)
+        if sentence_ids:
+            self.sentences.delete(ids=sentence_ids)
         return len(ids)
 
     # --- reading -----------------------------------------------------------------------
@@ -188,6 +224,15 @@ class ChunkStore:
         for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
             out[str(meta.get("text_hash"))] = [float(x) for x in vector]
         return out
+
+    def _sentence_ids(self, source: str) -> list[str]:
+        return list(self.sentences.get(where={"source": source}, include=[])["ids"])
+
+    def sentence_vectors_by_hash(self, source: str) -> dict[str, list[float]]:
+        """Existing sentence vectors of a document, keyed by ``unit_hash`` of the embedded text."""
+        got = self.sentences.get(where={"source": source}, include=["metadatas", "embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return {str(m.get("unit_hash")): [float(x) for x in v] for m, v in zip(got["metadatas"] or [], vectors)}
 
     def document_hashes(self) -> dict[str, str]:
         """source -> sha256 of the indexed version."""
@@ -222,8 +267,11 @@ class ChunkStore:
         return [StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def snapshot(self) -> dict[str, Any]:
-        """Every chunk with its text, metadata and vector (for the in-memory retrieval view)."""
-        return self.collection.get(include=["documents", "metadatas", "embeddings"])
+        """Every chunk with its text, metadata and vector, and under "sentences" every sentence
+        vector with its chunk id (for the in-memory retrieval view)."""
+        chunks = dict(self.collection.get(include=["documents", "metadatas", "embeddings"]))
+        chunks["sentences"] = self.sentences.get(include=["metadatas", "embeddings"])
+        return chunks
 
     def query(self, embedding: list[float], k: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
         """Top-k chunks by cosine similarity (score = 1 - cosine distance)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 
@@ -79,3 +80,19 @@ class Chunk:
     def embed_text(self) -> str:
         """The text that is embedded/searched: trail + passage, so a chunk read alone says what it is about."""
         return f"{self.trail}\n{self.text}" if self.trail else self.text
+
+    def sentence_texts(self) -> list[str]:
+        """The chunk's sentences as embedded at ingest, each with the trail (see ``embed_text``):
+        a chunk's dense score is the best of its own vector and its sentences' vectors, so one
+        sentence that answers a question is not diluted by the rest of the passage."""
+        from ingest.structure import sentence_units
+
+        units = sentence_units(self.text)
+        if len(units) < 2:  # one sentence: the passage vector already is that sentence's
+            return []
+        return [f"{self.trail}\n{u}" if self.trail else u for u in units]
+
+
+def unit_hash(text: str) -> str:
+    """Key of an embedded text, so re-ingesting re-embeds only what changed."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]

@@ -172,3 +172,13 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def sentence_units(text: str, min_words: int = 3) -> list[str]:
+    """The sentences of a passage, each embedded on its own at ingest (table cells and list
+    lines are units too; fragments under ``min_words`` words are left to the passage vector)."""
+    units: list[str] = []
+    for line in text.split("\n"):
+        cells = line.split(" | ") if " | " in line else [line]
+        units += [u for cell in cells for u in split_sentences(cell.strip()) if len(u.split()) >= min_words]
+    return units

@@ -3,6 +3,7 @@ expansion from the corpus's own definitions, the relevance floor, and the rerank
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.fusion import reciprocal_rank_fusion
@@ -139,3 +140,27 @@ def test_rerank_stage_reorders_candidates_by_cross_encoder(shires, tmp_path):
     assert scores == sorted(scores, reverse=True)
     with pytest.raises(FileNotFoundError):
         CrossEncoderReranker(str(tmp_path / "missing"))
+
+
+def test_dense_score_of_a_passage_is_its_best_sentence_when_that_beats_the_whole():
+    from index.search import CorpusView
+
+    def unit(*xs):
+        v = np.asarray(xs, dtype=np.float32)
+        return (v / np.linalg.norm(v)).tolist()
+
+    snapshot = {
+        "ids": ["a", "b"], "documents": ["long passage", "other passage"],
+        "metadatas": [{"partnership": "X", "source": "x.txt", "position": 0},
+                      {"partnership": "X", "source": "x.txt", "position": 1}],
+        "embeddings": [unit(1, 1, 0), unit(0, 1, 1)],
+        "sentences": {"metadatas": [{"chunk_id": "a"}, {"chunk_id": "a"}, {"chunk_id": "gone"}],
+                      "embeddings": [unit(1, 0, 0), unit(0, 0, 1), unit(0, 1, 0)]},
+    }
+    view = CorpusView(snapshot)
+    cos = view.dense_scores(np.asarray(unit(1, 0, 0), dtype=np.float32))
+    assert cos[0] == pytest.approx(1.0)  # one sentence of "a" says exactly what was asked
+    assert cos[1] == pytest.approx(0.0)  # "b" has no sentence vectors: its own vector counts
+    assert len(view.sentence_owner) == 2  # a sentence of a chunk no longer indexed is ignored
+    without = CorpusView({**snapshot, "sentences": {}})
+    assert without.dense_scores(np.asarray(unit(1, 0, 0), dtype=np.float32))[0] == pytest.approx(2 ** -0.5)

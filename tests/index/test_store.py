@@ -131,3 +131,34 @@ def test_index_refuses_other_settings_until_rebuilt(runtime_factory, tmp_path, s
     report = rebuilt.pipeline.run([corpus], rebuild=True)
     assert [o.status for o in report.outcomes] == ["ingested", "ingested"]
     runtime_factory(settings=changed).store.check_fingerprint()  # now accepted
+
+
+def sentence_rows(rt):
+    got = rt.store.sentences.get(include=["metadatas"])
+    return {i: m for i, m in zip(got["ids"], got["metadatas"])}
+
+
+def test_sentence_vectors_follow_their_chunks_and_are_reused(runtime_factory, tmp_path, store_url):
+    corpus = write_corpus(tmp_path / "corpus")
+    rt = runtime_factory(corpus_dir=corpus, url=store_url)
+    rt.pipeline.run([corpus])
+    chunks = {c.chunk_id: c for c in rt.store.all_chunks()}
+    rows = sentence_rows(rt)
+    assert rows and {m["chunk_id"] for m in rows.values()} <= set(chunks)
+    per_chunk = {cid: sum(m["chunk_id"] == cid for m in rows.values()) for cid in chunks}
+    assert max(per_chunk.values()) >= 3  # each sentence of a passage has its own vector
+
+    embedded: list[str] = []
+    real = rt.pipeline.embedder.embed_documents
+    rt.pipeline.embedder.embed_documents = lambda texts: embedded.extend(texts) or real(texts)
+    extra = "Hate crime\n\nThird-party reporting centres opened in libraries and mosques. Volunteers staff them weekly.\n"
+    (corpus / "beta-strategy.txt").write_text(BETA + "\n" + extra)
+    rt.pipeline.run([corpus])
+    assert any("reporting centres" in t for t in embedded)
+    assert not any("refuge offers twelve family rooms" in t for t in embedded)  # unchanged sentences reuse vectors
+    chunk_ids = {c.chunk_id for c in rt.store.all_chunks()}
+    assert {m["chunk_id"] for m in sentence_rows(rt).values()} <= chunk_ids  # none left behind by replaced chunks
+
+    (corpus / "alpha-annual-report.txt").unlink()
+    rt.pipeline.run([corpus], prune=True)
+    assert {m["source"] for m in sentence_rows(rt).values()} == {"beta-strategy.txt"}

@@ -146,3 +146,11 @@ def test_headings_with_no_text_under_them_are_kept_not_lost():
         assert line in body, line
     assert "Schools & Education" in chunks[-1].trail  # the heading in force stays the section, as before
     assert chunks[0].text.startswith("Safer Northshire Partnership\nCommunity Safety Strategy 2020-2023\n- ASB")
+
+
+def test_sentence_units_split_sentences_cells_and_list_lines_and_drop_fragments():
+    from ingest.structure import sentence_units
+
+    text = "Knife crime fell by a tenth. Youth workers met 300 young people.\n- Mentoring in A&E for victims\nA | 12 cases | up on last year\nOK."
+    assert sentence_units(text) == ["Knife crime fell by a tenth.", "Youth workers met 300 young people.",
+                                     "- Mentoring in A&E for victims", "up on last year"]
