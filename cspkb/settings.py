@@ -107,6 +107,7 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     expand_acronyms: bool = True
+    topic_query: bool = Field(default=True, description="Also rank densely by the question's topic (partnership names and 'which partnerships' wording removed).")
     per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")
     calibration: tuple[float, float, float] = Field(
         default=(2.855, 4.934, -5.646),

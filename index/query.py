@@ -1,5 +1,7 @@
 """Query understanding: which partnerships a question names, whether it asks across
-partnerships, and acronym expansion from the corpus's own definitions.
+partnerships, its topic (the question without partnership names and "which partnerships"
+wording, which the partnership filter already handles), and acronym expansion from the
+corpus's own definitions.
 
 The glossary is not hand-written: it is the union of the acronyms each document defines
 ("Multi-Agency Risk Assessment Conference (MARAC)", glossary lines), recorded at ingest.
@@ -29,6 +31,7 @@ class QueryPlan:
     partnerships: list[str] = field(default_factory=list)
     cross: bool = False
     expansions: dict[str, list[str]] = field(default_factory=dict)
+    topic: str = ""  # expanded topic; "" when it is the question itself (nothing to remove)
 
 
 def build_glossary(acronym_maps: list[dict[str, str]]) -> dict[str, list[str]]:
@@ -42,25 +45,57 @@ def build_glossary(acronym_maps: list[dict[str, str]]) -> dict[str, list[str]]:
     return glossary
 
 
-def expand(query: str, glossary: dict[str, list[str]]) -> tuple[str, dict[str, list[str]]]:
-    """Append long forms for acronyms in the query, and acronyms for long forms it spells out."""
+def _additions(query: str, glossary: dict[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
+    """Long forms of the acronyms a query uses, and acronyms of the long forms it spells out."""
     found: dict[str, list[str]] = {}
     tokens = set(re.findall(r"\b[A-Za-z&]{2,10}\b", query))
     for token in tokens:
+        if token.endswith("s") and token[:-1].isupper() and len(token) > 2:  # a plural acronym: "IDVAs"
+            token = token[:-1]
         forms = glossary.get(token.upper())
         if forms and (token.isupper() or len(token) >= 4):
             found[token.upper()] = forms
     lowered = query.lower()
     extra_acronyms = [a for a, forms in glossary.items()
                       if a not in found and any(f.lower() in lowered for f in forms if len(f.split()) >= 2)]
-    additions = [f for forms in found.values() for f in forms] + extra_acronyms
-    if not additions:
-        return query, found
-    return f"{query} ({'; '.join(additions)})", found
+    return [f for forms in found.values() for f in forms] + extra_acronyms, found
+
+
+def _with(text: str, additions: list[str]) -> str:
+    return f"{text} ({'; '.join(additions)})" if additions else text
+
+
+def expand(query: str, glossary: dict[str, list[str]]) -> tuple[str, dict[str, list[str]]]:
+    """Append long forms for acronyms in the query, and acronyms for long forms it spells out."""
+    additions, found = _additions(query, glossary)
+    return _with(query, additions), found
+
+
+_PARTNERSHIP_WORDS = re.compile(r"\b(?:partnerships?|csps?|boroughs?)\b", re.IGNORECASE)
+
+
+def topic_of(query: str, registry: Registry) -> str:
+    """The question without partnership mentions (names, full names, aliases, acronyms, groups)
+    and cross-partnership wording: "Compare how Walsall and Dudley tackle hate crime" -> "how
+    tackle hate crime". Names say where to look, which the partnership filter does; left in,
+    they pull a question's embedding towards passages that name the place, not the topic."""
+    names = [*registry.groups, *(n for p in registry.partnerships for n in (p.full_name, p.name, *p.aliases))]
+    out = query
+    for name in sorted(set(names), key=len, reverse=True):
+        out = re.sub(r"(?<![\w])" + re.escape(name) + r"(?:'s|’s)?(?![\w])", " ", out, flags=re.IGNORECASE)
+    for acronym in {a for p in registry.partnerships for a in p.acronyms}:
+        out = re.sub(r"(?<![\w])" + re.escape(acronym) + r"(?![\w])", " ", out)
+    out = _PARTNERSHIP_WORDS.sub(" ", _CROSS.sub(" ", out))
+    return re.sub(r"\s+", " ", out).strip()
 
 
 def analyse(query: str, registry: Registry, glossary: dict[str, list[str]], *, expand_acronyms: bool = True) -> QueryPlan:
     named = partnerships_in_query(query, registry)
-    expanded, expansions = expand(query, glossary) if expand_acronyms else (query, {})
     cross = bool(_CROSS.search(query)) or len(named) >= 2
-    return QueryPlan(text=query, expanded=expanded, partnerships=named, cross=cross, expansions=expansions)
+    topic = topic_of(query, registry) if (named or cross) else ""
+    # acronyms are expanded from the topic: "CSPs" or "SWP" name partnerships, not what is asked
+    additions, expansions = _additions(topic or query, glossary) if expand_acronyms else ([], {})
+    expanded = _with(query, additions)
+    topic = _with(topic, additions) if topic else ""
+    return QueryPlan(text=query, expanded=expanded, partnerships=named, cross=cross, expansions=expansions,
+                     topic=topic if topic and topic != query else "")

@@ -1,11 +1,13 @@
 """Search: hybrid, partnership-aware retrieval with a calibrated relevance floor.
 
 Pipeline for one query:
-1. understand it (``index.query``): partnerships named, cross-partnership intent, acronyms
-   expanded from the corpus's own definitions;
+1. understand it (``index.query``): partnerships named, cross-partnership intent, its topic
+   (names and "which partnerships" wording removed), acronyms expanded from the corpus's own
+   definitions;
 2. score every eligible chunk densely (cosine; the best of the passage's vector and its
-   sentences' vectors) and lexically (BM25) and fuse the two rankings with reciprocal rank
-   fusion;
+   sentences' vectors) and lexically (BM25) and fuse the rankings with reciprocal rank
+   fusion; when the topic differs from the question, the dense weight is shared between the
+   question's and the topic's dense rankings;
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in;
 4. optionally rerank a bounded candidate set with a local cross-encoder;
@@ -176,17 +178,24 @@ class Searcher:
         a, b, c = self.settings.retrieval.calibration
         return _sigmoid(a * np.asarray(cosine, dtype=np.float64) + b * np.asarray(coverage, dtype=np.float64) + c)
 
-    def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray) -> list[int]:
-        """Indices in ``idx`` ordered by RRF of their dense and lexical ranks."""
+    def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray,
+                     topic_cos: np.ndarray | None = None) -> list[int]:
+        """Indices in ``idx`` ordered by RRF of their dense and lexical ranks; with ``topic_cos``
+        the dense weight is shared between the question's and its topic's dense ranks."""
         if idx.size == 0:
             return []
-        n = self.settings.retrieval.candidates
-        dense = idx[np.argsort(-cos[idx], kind="stable")][:n]
-        lexical = idx[np.argsort(-lex[idx], kind="stable")][:n]
-        lexical = lexical[lex[lexical] > 0]
         r = self.settings.retrieval
-        fused = reciprocal_rank_fusion([dense.tolist(), lexical.tolist()], k=r.rrf_k,
-                                       weights=[r.dense_weight, r.lexical_weight])
+        n = r.candidates
+
+        def top(scores: np.ndarray) -> list[int]:
+            return idx[np.argsort(-scores[idx], kind="stable")][:n].tolist()
+
+        lexical = idx[np.argsort(-lex[idx], kind="stable")][:n]
+        rankings, weights = [top(cos), lexical[lex[lexical] > 0].tolist()], [r.dense_weight, r.lexical_weight]
+        if topic_cos is not None:
+            rankings.append(top(topic_cos))
+            weights = [r.dense_weight / 2, r.lexical_weight, r.dense_weight / 2]
+        fused = reciprocal_rank_fusion(rankings, k=r.rrf_k, weights=weights)
         return sorted(fused, key=lambda i: -fused[i])
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> SearchResult:
@@ -205,8 +214,11 @@ class Searcher:
         eligible = np.array([i for i, m in enumerate(view.metas)
                              if filters.allows(m, self.registry) and (not scope or m.get("partnership") in scope)],
                             dtype=np.int64)
-        qvec = np.asarray(self.embedder.embed_query(plan.expanded), dtype=np.float32)
-        cos = view.dense_scores(qvec)
+        use_topic = bool(plan.topic) and r.topic_query
+        qvecs = np.asarray(self.embedder.embed_documents([plan.expanded, plan.topic] if use_topic else [plan.expanded]),
+                           dtype=np.float32)
+        cos = view.dense_scores(qvecs[0])
+        topic_cos = view.dense_scores(qvecs[1]) if use_topic else None
         lex = view.bm25.scores(plan.expanded)
         coverage = view.bm25.coverage(plan.text)  # the user's own words: expansions must not dilute it
         rel = self.relevance(cos, coverage)
@@ -216,7 +228,7 @@ class Searcher:
         if plan.cross and r.per_partnership and len(partnerships) > 1:
             per: dict[str, list[int]] = {}
             for p in partnerships:
-                order = self._fused_order(eligible[view.partnership[eligible] == p], cos, lex)
+                order = self._fused_order(eligible[view.partnership[eligible] == p], cos, lex, topic_cos)
                 order = self._rerank(plan.text, order, view, rel)
                 if order and (rel[order[0]] >= r.floor or p in plan.partnerships):
                     per[p] = order
@@ -230,10 +242,10 @@ class Searcher:
                         chosen.append(per[p][depth])
                 depth += 1
             if len(chosen) < k:  # fill with the best remaining overall
-                rest = [i for i in self._fused_order(eligible, cos, lex) if i not in chosen]
+                rest = [i for i in self._fused_order(eligible, cos, lex, topic_cos) if i not in chosen]
                 chosen += rest[: k - len(chosen)]
         else:
-            order = self._rerank(plan.text, self._fused_order(eligible, cos, lex), view, rel)
+            order = self._rerank(plan.text, self._fused_order(eligible, cos, lex, topic_cos), view, rel)
             chosen = order[:k]
 
         for rank, i in enumerate(chosen, start=1):

@@ -112,14 +112,32 @@ def defined_acronyms(text: str) -> dict[str, str]:
     """Acronyms a document defines, e.g. 'Safer Wolverhampton Partnership (SWP)' -> {'SWP': ...}."""
     found: dict[str, str] = {}
     for m in re.finditer(r"((?:[A-Z][\w&'’-]*[ \t]+(?:(?:and|of|for|the|&)[ \t]+)?){1,8})\(([A-Z][A-Za-z&]{1,9})\)", text):
-        words = re.sub(r"^(?:The|A|An|Our|This)\s+", "", m.group(1).strip())
         acronym = m.group(2)
-        if acronym not in found:
-            found[acronym] = words
-    # glossary lines: "- SWP Safer Wolverhampton Partnership"
+        words = m.group(1).split()
+        while words and words[0][0].upper() != acronym[0].upper():  # "Walsall Multi Agency ... (MARAC)"
+            words = words[1:]
+        if acronym not in found and _abbreviates(acronym, " ".join(words)):
+            found[acronym] = " ".join(words)
+    # glossary lines: "- SWP Safer Wolverhampton Partnership" (not a line of capitals: "WEST MIDLANDS FIRE SERVICE")
     for m in re.finditer(r"^[-•]?\s*([A-Z][A-Z&]{1,9})\s+([A-Z][^\n]{3,80})$", text, re.MULTILINE):
-        found.setdefault(m.group(1), m.group(2).strip())
+        if _abbreviates(m.group(1), m.group(2)) and not m.group(2).isupper():
+            found.setdefault(m.group(1), m.group(2).strip())
     return found
+
+
+def _abbreviates(acronym: str, long_form: str) -> bool:
+    """The acronym's letters appear in order in the long form, starting with its first letter
+    ("CCTV" / "Closed Circuit Television")."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    text = long_form.strip().lower()
+    if not letters or not text or text[0] != letters[0]:
+        return False
+    position = 0
+    for c in letters:
+        position = text.find(c, position) + 1
+        if position == 0:
+            return False
+    return True
 
 
 def with_partnerships(registry: Registry, names: dict[str, str]) -> Registry:

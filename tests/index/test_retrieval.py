@@ -164,3 +164,32 @@ def test_dense_score_of_a_passage_is_its_best_sentence_when_that_beats_the_whole
     assert len(view.sentence_owner) == 2  # a sentence of a chunk no longer indexed is ignored
     without = CorpusView({**snapshot, "sentences": {}})
     assert without.dense_scores(np.asarray(unit(1, 0, 0), dtype=np.float32))[0] == pytest.approx(2 ** -0.5)
+
+
+@pytest.mark.parametrize("query,topic", [
+    ("Compare how Walsall and Dudley tackle hate crime", "tackle hate crime"),
+    ("Which CSPs have work on modern slavery?", "work modern slavery"),
+    ("What does the Safer Sandwell Partnership's plan say about knife crime?", "plan say knife crime"),
+    ("Do the Black Country boroughs fund IDVAs?", "fund IDVAs"),
+    ("How does SWP tackle drugs across the city?", "tackle drugs city"),
+])
+def test_topic_is_the_question_without_partnership_names_or_cross_wording(query, topic):
+    from index.query import topic_of
+
+    assert tokenize(topic_of(query, REGISTRY)) == tokenize(topic)
+
+
+def test_topic_is_only_given_when_it_differs_from_the_question():
+    glossary = {"IDVA": ["Independent Domestic Violence Advisor"]}
+    plan = analyse("How many IDVAs does Sandwell fund?", REGISTRY, glossary)
+    assert "Sandwell" not in plan.topic and "Independent Domestic Violence Advisor" in plan.topic
+    assert analyse("How many IDVAs are funded?", REGISTRY, glossary).topic == ""  # no names: nothing to remove
+
+
+def test_topic_ranking_shares_the_dense_weight_in_fusion(shires):
+    searcher = shires.searcher
+    idx = np.arange(3)
+    cos, lex = np.array([0.9, 0.1, 0.2]), np.zeros(3)
+    assert searcher._fused_order(idx, cos, lex)[0] == 0
+    order = searcher._fused_order(idx, cos, lex, topic_cos=np.array([0.1, 0.2, 0.95]))
+    assert set(order[:2]) == {0, 2} and order[-1] == 1  # the topic's best joins the question's best

@@ -41,6 +41,18 @@ def test_swp_is_bound_per_document():
     assert defined_acronyms(wolves)["SWP"] == "Safer Wolverhampton Partnership"
 
 
+def test_an_acronym_is_only_defined_by_words_it_abbreviates():
+    text = ("Partners meet at the Walsall Multi Agency Risk Assessment Conference (MARAC) each month.\n"
+            "Cameras: Closed Circuit Television (CCTV) covers the centre.\n"
+            "Chaired by the Police and Crime Commissioner (PCC).\n"
+            "Our partners include the Night (SWAN) project.\n"
+            "WEST MIDLANDS FIRE SERVICE\n"
+            "- IDVA Independent Domestic Violence Advisor\n")
+    assert defined_acronyms(text) == {"MARAC": "Multi Agency Risk Assessment Conference",
+                                      "CCTV": "Closed Circuit Television", "PCC": "Police and Crime Commissioner",
+                                      "IDVA": "Independent Domestic Violence Advisor"}
+
+
 @pytest.mark.parametrize("query,expected", [
     ("What does SWP prioritise?", ["Walsall", "Wolverhampton"]),
     ("how do the Black Country boroughs tackle knife crime", ["Dudley", "Sandwell", "Walsall", "Wolverhampton"]),
