@@ -7,6 +7,10 @@ split over several packages and assembled once into a cache folder (all-mpnet-ba
 ``sentence_transformers`` (and torch) are imported on first use only, so the CLI starts
 fast. ``as_llama_embedding()`` adapts the embedder to LlamaIndex, so nothing in LlamaIndex
 falls back to its OpenAI default.
+
+Loading the model also limits numpy's BLAS (OpenBLAS) to one thread: our matrix products are
+small, and OpenBLAS worker threads that keep spinning after a product take the CPU cores the
+next torch encode needs (measured: search p50 40 ms instead of 17 ms on 2 cores).
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ class Embedder:
                 if self._model is None:
                     apply_offline_environment()
                     from sentence_transformers import SentenceTransformer
+                    from threadpoolctl import threadpool_limits
+
+                    threadpool_limits(limits=1, user_api="blas")
 
                     path = resolve_model_path(self.cfg.model, cache_dir=self.cfg.cache_dir)
                     self._model = SentenceTransformer(str(path), device=self.cfg.device, backend=self.cfg.backend)
