@@ -121,7 +121,8 @@ class AnswerQuestionPipeline:
         ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, exclude)
         ctx.cands = X.candidates(ctx.evidence)
         if ctx.cands:
-            qvec = np.asarray(self.searcher.embedder.embed_query(ctx.question), dtype=np.float32)
+            # sentences are compared with the question's topic (names removed: the scope is already set)
+            qvec = np.asarray(self.searcher.embedder.embed_query(ctx.result.topic or ctx.question), dtype=np.float32)
             X.score(ctx.cands, ctx.terms, qvec, self._vectors([c.text for c in ctx.cands]),
                     figure_question=X.is_figure_question(ctx.question))
 
@@ -142,13 +143,13 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The index holds no documents for {names}; it covers {', '.join(indexed)}.{extra}",
                                  nearby=False)
         answering = self._answering(ctx)
+        uncovered = self._uncovered_years(ctx) if (ctx.scope or answering) else None
+        if uncovered:  # the most specific reason first: "cover 2022-2025, not 2012"
+            return self._abstain(ctx, uncovered)
         if not answering:
             return self._abstain(ctx, "The indexed documents don't cover this: no passage answers it closely enough.")
         if ctx.scope and not {c.hit.partnership for c in answering} & set(ctx.scope):
             return self._abstain(ctx, f"The {', '.join(ctx.scope)} documents in the index don't cover this.")
-        uncovered = self._uncovered_years(ctx)
-        if uncovered:
-            return self._abstain(ctx, uncovered)
         role = _who_role(ctx.question)
         asked = set(tokenize(ctx.question))
         if role and not any(_names_role_holder(c, role, asked) for c in answering):

@@ -86,6 +86,7 @@ class SearchResult:
     partnerships_with_evidence: list[str] = field(default_factory=list)
     cross: bool = False
     expansions: dict[str, list[str]] = field(default_factory=dict)
+    topic: str = ""  # the question without partnership names and cross wording ("" when the same)
 
     def to_json(self) -> dict[str, Any]:
         return {"query": self.query, "hits": [h.to_json() for h in self.hits], "found": self.found}
@@ -206,7 +207,7 @@ class Searcher:
         registry = with_partnerships(self.registry, view.partnership_names)
         plan: QueryPlan = analyse(query, registry, view.glossary, expand_acronyms=r.expand_acronyms)
         result = SearchResult(query=query, hits=[], partnerships_named=plan.partnerships, cross=plan.cross,
-                              expansions=plan.expansions)
+                              expansions=plan.expansions, topic=plan.topic)
         if len(view) == 0:
             result.found = False
             return result

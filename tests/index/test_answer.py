@@ -298,3 +298,13 @@ def test_empty_index_searches_and_abstains(runtime_factory, tmp_path):
     assert rt.searcher.search("knife crime").hits == []
     a = rt.answerer.answer("What is MARAC?")
     assert a.abstained and a.citations == []
+
+
+def test_sentences_are_scored_against_the_topic_not_the_partnership_named(shires, monkeypatch):
+    asked: list[str] = []
+    real = shires.embedder.embed_query
+    monkeypatch.setattr(shires.embedder, "embed_query", lambda text: asked.append(text) or real(text))
+    answer = shires.answerer.answer("How does the Safer Northshire Partnership keep high-risk domestic abuse victims safe?")
+    assert asked and not any("Northshire" in t for t in asked)  # the scope is set; the name would steer the choice
+    assert not answer.abstained and "MARAC" in answer.answer
+    check_citations(shires, answer)
