@@ -193,7 +193,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         fitted = calibrate(Runtime(_settings(args)))
         print(json.dumps(fitted, indent=2))
         a, b, c = fitted["calibration"]
-        print(f"set: CSPKB_RETRIEVAL__CALIBRATION='[{a}, {b}, {c}]' CSPKB_RETRIEVAL__FLOOR={fitted['floor']}")
+        print(f"set: CSPKB_RETRIEVAL__CALIBRATION='[{a}, {b}, {c}]' CSPKB_RETRIEVAL__FLOOR={fitted['floor']} "
+              f"CSPKB_RETRIEVAL__PARTNERSHIP_FLOOR={fitted['partnership_floor']}")
         return EXIT_OK
     argv = sys.argv[1:] if Path(sys.argv[0]).name == "cspkb" else None
     if argv is None:  # called programmatically: rebuild an equivalent command line

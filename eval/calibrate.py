@@ -4,7 +4,10 @@ Every hit the searcher returns for a dev question is labelled relevant when what
 (trail + passage) contains one of the question's gold quotes; hits for unanswerable
 questions are all irrelevant. A small L2-regularised logistic regression gives (a, b, c);
 the floor is the threshold on a question's best hit that best separates answerable from
-unanswerable dev questions (balanced accuracy). The held-out split is never used here.
+unanswerable dev questions (balanced accuracy). The partnership floor is fitted the same way
+on (question, partnership) pairs of the dev "which partnerships ..." questions (cross-partnership,
+no partnership named; unanswerable ones too): the relevance of the partnership's best passage
+against whether the partnership has gold evidence. The held-out split is never used here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 from eval.baselines import shown
 from eval.harness import ensure_index, load_questions
 from eval.metrics import contains
+from index.search import Filters
 
 
 def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 50) -> np.ndarray:
@@ -47,14 +51,33 @@ def calibrate(rt: Any, k: int = 20) -> dict[str, Any]:
         return max((1 / (1 + np.exp(-(w[0] * c + w[1] * v + w[2]))) for c, v in signals), default=0.0)
 
     tops = [(answerable, top_relevance(s)) for answerable, s in best]
-    candidates = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    floor, accuracy = _best_threshold(tops, np.round(np.arange(0.05, 0.96, 0.01), 2))
 
-    def balanced(floor: float) -> float:
-        pos = [t >= floor for a, t in tops if a]
-        neg = [t < floor for a, t in tops if not a]
-        return (np.mean(pos) + np.mean(neg)) / 2
-
-    floor = float(max(candidates, key=balanced))
+    pairs = []  # (partnership has gold, relevance of its best passage) for "which" questions
+    partnerships = sorted({str(m.get("partnership")) for m in rt.searcher.view().metas})
+    for q in questions:
+        result = rt.searcher.search(q.question, k=1)
+        if not result.cross or result.partnerships_named:
+            continue
+        qualifying = {g.partnership for g in q.gold}
+        for p in partnerships:
+            hits = rt.searcher.search(q.question, k=1, filters=Filters(partnerships=[p])).hits
+            pairs.append((p in qualifying, top_relevance([(hits[0].signals["cosine"], hits[0].signals["coverage"])]
+                                                        if hits else [])))
+    p_floor, p_accuracy = _best_threshold(pairs, np.round(np.arange(0.01, 0.96, 0.01), 2))
     return {"calibration": tuple(round(float(v), 3) for v in w), "floor": floor,
-            "dev_balanced_accuracy": round(float(balanced(floor)), 3), "hits": len(rows),
+            "dev_balanced_accuracy": accuracy, "partnership_floor": p_floor,
+            "partnership_balanced_accuracy": p_accuracy, "partnership_pairs": len(pairs), "hits": len(rows),
             "relevant_share": round(float(np.mean(labels)), 3)}
+
+
+def _best_threshold(scored: list[tuple[bool, float]], candidates: np.ndarray) -> tuple[float, float]:
+    """The threshold that best separates positives (score >= t) from negatives (balanced accuracy)."""
+
+    def balanced(t: float) -> float:
+        pos = [s >= t for positive, s in scored if positive]
+        neg = [s < t for positive, s in scored if not positive]
+        return float((np.mean(pos) if pos else 0.0) + (np.mean(neg) if neg else 0.0)) / 2
+
+    best = float(max(candidates, key=balanced))
+    return best, round(balanced(best), 3)

@@ -231,7 +231,7 @@ class Searcher:
             for p in partnerships:
                 order = self._fused_order(eligible[view.partnership[eligible] == p], cos, lex, topic_cos)
                 order = self._rerank(plan.text, order, view, rel)
-                if order and (rel[order[0]] >= r.floor or p in plan.partnerships):
+                if order and (rel[order[0]] >= r.partnership_floor or p in plan.partnerships):
                     per[p] = order
             # interleave: every qualifying partnership's best first, strongest partnership first
             ranked_ps = sorted(per, key=lambda p: -rel[per[p][0]])

@@ -193,3 +193,15 @@ def test_topic_ranking_shares_the_dense_weight_in_fusion(shires):
     assert searcher._fused_order(idx, cos, lex)[0] == 0
     order = searcher._fused_order(idx, cos, lex, topic_cos=np.array([0.1, 0.2, 0.95]))
     assert set(order[:2]) == {0, 2} and order[-1] == 1  # the topic's best joins the question's best
+
+
+def test_partnership_floor_decides_which_partnerships_get_a_reserved_place(shires, monkeypatch):
+    searcher = shires.searcher
+    view = searcher.view()
+    level = {"Northshire": 0.9, "Southshire": 0.3, "Eastshire": 0.05}
+    monkeypatch.setattr(searcher, "relevance", lambda cos, cov: np.array([level[p] for p in view.partnership]))
+    question = "Which partnerships work with schools to prevent knife crime?"
+    monkeypatch.setattr(searcher.settings.retrieval, "partnership_floor", 0.1)
+    assert [h.partnership for h in searcher.search(question, k=2).hits] == ["Northshire", "Southshire"]
+    monkeypatch.setattr(searcher.settings.retrieval, "partnership_floor", 0.4)  # Southshire's best is now too weak
+    assert [h.partnership for h in searcher.search(question, k=2).hits] == ["Northshire", "Northshire"]
