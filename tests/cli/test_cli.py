@@ -58,3 +58,13 @@ def test_mismatched_index_exits_3_with_advice(tmp_path, monkeypatch, capsys):
     assert cli.main(_args(tmp_path, "search", "knife")) == 3
     assert "cspkb ingest --rebuild" in capsys.readouterr().err
     assert cli.main(_args(tmp_path, "ingest", "--rebuild")) == 0
+
+
+def test_output_piped_into_a_reader_that_has_gone_ends_quietly(tmp_path):
+    """`cspkb ... | head`: when the reader closes early, no BrokenPipeError traceback, exit 0."""
+    proc = subprocess.Popen([sys.executable, "-m", "cspkb.cli", *_args(tmp_path, "docs")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader goes away before anything is written
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode()
+    assert b"BrokenPipeError" not in err and b"Traceback" not in err
