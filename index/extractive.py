@@ -21,7 +21,7 @@ import numpy as np
 from index.figures import figures_in
 from index.lexical import tokenize
 from index.search import SearchHit
-from ingest.structure import TERMINAL, split_sentences
+from ingest.structure import TERMINAL, line_cells, line_units
 
 _FIGURE_Q = re.compile(
     r"\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share|amount|figure)\b"
@@ -69,9 +69,8 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
     for hit in hits:
         cursor = 0
         for line in hit.text.split("\n"):
-            cells = line.split(" | ") if " | " in line else [line]
-            units = [u for cell in cells for u in split_sentences(cell)]
-            for unit in units:
+            cells = line_cells(line)
+            for unit in line_units(line):
                 start = hit.text.find(unit, cursor)
                 if not unit or start < 0:
                     continue

@@ -169,19 +169,18 @@ class ChunkStore:
     # --- writing -----------------------------------------------------------------------
     def add_document(self, chunks: list[Chunk], meta: DocumentMeta, doc_sha256: str,
                      embeddings: list[list[float]],
-                     sentence_vectors: list[list[list[float]]] | None = None) -> None:
-        """Add a document's new chunks (and their sentences' vectors, one list per chunk in the
-        order of ``Chunk.sentence_texts``), then remove its old ones: a failure leaves the old version."""
+                     sentences: list[list[tuple[str, list[float]]]] | None = None) -> None:
+        """Add a document's new chunks (and, per chunk, its embedded sentences as (text, vector)
+        pairs), then remove its old ones: a failure leaves the old version."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
         old_ids = self.chunk_ids(meta.source)
         old_sentences = self._sentence_ids(meta.source)
         written: set[str] = set()
-        if sentence_vectors is not None:
+        if sentences is not None:
             ids, vectors, metas = [], [], []
-            for chunk, chunk_vectors in zip(chunks, sentence_vectors, strict=True):
-                texts = chunk.sentence_texts()
-                for j, (text, vector) in enumerate(zip(texts, chunk_vectors, strict=True)):
+            for chunk, pairs in zip(chunks, sentences, strict=True):
+                for j, (text, vector) in enumerate(pairs):
                     ids.append(f"{chunk.chunk_id}:{j}")
                     vectors.append(vector)
                     metas.append({"source": meta.source, "chunk_id": chunk.chunk_id, "unit_hash": unit_hash(text)})

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from cspkb.settings import ChunkSettings
-from ingest.models import Chunk, DocumentMeta, Page, PartSpec
+from ingest.models import Chunk, DocumentMeta, Page, PartSpec, unit_hash
 from ingest.structure import Block, parse_blocks, split_sentences
 
 
@@ -174,7 +174,7 @@ def chunk_document(pages: list[Page], meta: DocumentMeta, doc_sha256: str, cfg: 
                 page_end=max(page_values) if page_values else None,
                 section=trail or None,
                 inferred=meta.inferred,
-                text_hash=hashlib.sha256(f"{trail}\n{text}".encode()).hexdigest()[:24],
+                text_hash=unit_hash(f"{trail}\n{text}"),
             )
         )
     return chunks

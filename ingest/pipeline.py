@@ -136,19 +136,19 @@ class IndexDocumentsPipeline:
         todo = [c for c in chunks if c.text_hash not in known]
         fresh = dict(zip((c.text_hash for c in todo), self.embedder.embed_documents([c.embed_text() for c in todo])))
         vectors = [known.get(c.text_hash) or fresh[c.text_hash] for c in chunks]
-        sentence_vectors = self._sentence_vectors(meta.source, chunks)
+        sentences = self._embedded_sentences(meta.source, chunks)
         old = len(self.store.chunk_ids(meta.source))
-        self.store.add_document(chunks, meta, sha, vectors, sentence_vectors)
+        self.store.add_document(chunks, meta, sha, vectors, sentences)
         return FileOutcome(meta.source, "ingested", chunks_added=len(chunks), chunks_removed=old,
                            embedded=len(todo), meta=meta)
 
-    def _sentence_vectors(self, source: str, chunks: list[Chunk]) -> list[list[list[float]]]:
-        """Vectors of each chunk's sentences, re-using those already indexed for this document."""
+    def _embedded_sentences(self, source: str, chunks: list[Chunk]) -> list[list[tuple[str, list[float]]]]:
+        """Each chunk's sentences with their vectors, re-using those already indexed for this document."""
         known = self.store.sentence_vectors_by_hash(source)
         texts = [c.sentence_texts() for c in chunks]
         todo = list(dict.fromkeys(t for ts in texts for t in ts if unit_hash(t) not in known))
         fresh = dict(zip(todo, self.embedder.embed_documents(todo)))
-        return [[known.get(unit_hash(t)) or fresh[t] for t in ts] for ts in texts]
+        return [[(t, known.get(unit_hash(t)) or fresh[t]) for t in ts] for ts in texts]
 
     def run(self, paths: list[Path], *, prune: bool = False, rebuild: bool = False,
             progress: bool | None = None, on_file: Callable[[FileOutcome], None] | None = None,

@@ -174,11 +174,17 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+def line_cells(line: str) -> list[str]:
+    """A table row's cells (" | " between them), or the line itself."""
+    return line.split(" | ") if " | " in line else [line]
+
+
+def line_units(line: str) -> list[str]:
+    """The sentences of one line of a passage, a table row's cells split on their own."""
+    return [u for cell in line_cells(line) for u in split_sentences(cell)]
+
+
 def sentence_units(text: str, min_words: int = 3) -> list[str]:
     """The sentences of a passage, each embedded on its own at ingest (table cells and list
     lines are units too; fragments under ``min_words`` words are left to the passage vector)."""
-    units: list[str] = []
-    for line in text.split("\n"):
-        cells = line.split(" | ") if " | " in line else [line]
-        units += [u for cell in cells for u in split_sentences(cell.strip()) if len(u.split()) >= min_words]
-    return units
+    return [u for line in text.split("\n") for u in line_units(line) if len(u.split()) >= min_words]
