@@ -20,11 +20,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
 from cspkb.settings import Settings
 from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
+from index.embedding import VectorCache
 from index.figures import figures_in, find_disagreements
 from index.lexical import token_set, tokenize
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
@@ -65,7 +64,7 @@ class AnswerQuestionPipeline:
         self.settings = settings
         self.searcher = searcher
         self._synthesiser = synthesiser
-        self._vectors = X.SentenceVectors(searcher.embedder.embed_documents)
+        self._vectors = VectorCache(searcher.embedder.embed_documents)
 
     # --- public ------------------------------------------------------------------------
     def answer(self, question: str, filters: Filters | None = None, *, compare: bool | None = None,
@@ -122,7 +121,7 @@ class AnswerQuestionPipeline:
         ctx.cands = X.candidates(ctx.evidence)
         if ctx.cands:
             # sentences are compared with the question's topic (names removed: the scope is already set)
-            qvec = np.asarray(self.searcher.embedder.embed_query(ctx.result.topic or ctx.question), dtype=np.float32)
+            qvec = self.searcher.query_vectors([ctx.result.topic or ctx.question])[0]  # the search embedded it
             X.score(ctx.cands, ctx.terms, qvec, self._vectors([c.text for c in ctx.cands]),
                     figure_question=X.is_figure_question(ctx.question))
 

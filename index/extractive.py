@@ -12,8 +12,6 @@ covers) and, for cross-partnership questions, takes the best few per partnership
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,29 +80,6 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                     continue  # fragments, and headings or titles left in the text
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
     return out
-
-
-class SentenceVectors:
-    """Sentence embeddings with a bounded in-memory cache (passages recur across questions)."""
-
-    def __init__(self, embed: "callable", size: int = 20000) -> None:  # type: ignore[valid-type]
-        self._embed = embed
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def __call__(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            vectors = np.asarray(self._embed(missing), dtype=np.float32)
-            with self._lock:
-                for t, v in zip(missing, vectors):
-                    self._cache[t] = v
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
 #: a sentence whose subject is the previous sentence's ("This included ...", "In 2022, these were ...")

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from cspkb.settings import Settings
-from index.embedding import Embedder
+from index.embedding import Embedder, VectorCache
 from index.fusion import reciprocal_rank_fusion
 from index.query import QueryPlan, analyse, build_glossary
 from index.store import ChunkStore
@@ -152,6 +152,8 @@ class Searcher:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        # a question's vectors, kept: per-partnership searches and the answer layer ask again
+        self.query_vectors = VectorCache(embedder.embed_documents, size=512)
         self.registry = load_registry(settings.paths.partnerships_path())
         self._view: CorpusView | None = None
         self._view_key: tuple[int, str] | None = None
@@ -216,8 +218,7 @@ class Searcher:
                              if filters.allows(m, self.registry) and (not scope or m.get("partnership") in scope)],
                             dtype=np.int64)
         use_topic = bool(plan.topic) and r.topic_query
-        qvecs = np.asarray(self.embedder.embed_documents([plan.expanded, plan.topic] if use_topic else [plan.expanded]),
-                           dtype=np.float32)
+        qvecs = self.query_vectors([plan.expanded, plan.topic] if use_topic else [plan.expanded])
         cos = view.dense_scores(qvecs[0])
         topic_cos = view.dense_scores(qvecs[1]) if use_topic else None
         lex = view.bm25.scores(plan.expanded)

@@ -301,10 +301,24 @@ def test_empty_index_searches_and_abstains(runtime_factory, tmp_path):
 
 
 def test_sentences_are_scored_against_the_topic_not_the_partnership_named(shires, monkeypatch):
-    asked: list[str] = []
-    real = shires.embedder.embed_query
-    monkeypatch.setattr(shires.embedder, "embed_query", lambda text: asked.append(text) or real(text))
-    answer = shires.answerer.answer("How does the Safer Northshire Partnership keep high-risk domestic abuse victims safe?")
-    assert asked and not any("Northshire" in t for t in asked)  # the scope is set; the name would steer the choice
+    asked: list[np.ndarray] = []
+    real = X.score
+    monkeypatch.setattr(X, "score", lambda cands, terms, qvec, vectors, **kw: asked.append(qvec) or real(cands, terms, qvec, vectors, **kw))
+    question = "How does the Safer Northshire Partnership keep high-risk domestic abuse victims safe?"
+    answer = shires.answerer.answer(question)
+    topic = shires.searcher.search(question).topic
+    assert topic and "Northshire" not in topic  # the scope is set; the name would steer the choice
+    assert asked and all(np.allclose(q, shires.embedder.embed_query(topic), atol=1e-5) for q in asked)
     assert not answer.abstained and "MARAC" in answer.answer
     check_citations(shires, answer)
+
+
+def test_a_cross_partnership_answer_embeds_each_query_text_once(shires, monkeypatch):
+    cache = shires.searcher.query_vectors
+    cache.clear()
+    embedded: list[str] = []
+    real = cache._embed
+    monkeypatch.setattr(cache, "_embed", lambda texts: embedded.extend(texts) or real(texts))
+    answer = shires.answerer.answer("Which partnerships work with schools on knife crime?")
+    assert not answer.abstained
+    assert embedded and len(embedded) == len(set(embedded))  # per-partnership searches re-use the vectors
