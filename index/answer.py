@@ -6,7 +6,8 @@
    a named partnership without evidence, a year no indexed document covers, or a "how
    many" question whose evidence gives no figure.
 3. Compose the answer: extractive by default (``index.extractive``: exact sentences, one
-   citation each, grouped by partnership for cross-partnership questions), or LLM synthesis
+   citation each, grouped by partnership for cross-partnership questions; each sentence is
+   scored with the vector it was given at ingest, so only a few are embedded per answer), or LLM synthesis
    verified against the passages (``index.synthesis``) with the extractive answer as the
    fall-back when the model is unreachable.
 4. Add what a careful reader must know: figures that disagree between sources (both shown,
@@ -19,6 +20,8 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import numpy as np
 
 from cspkb.settings import Settings
 from index import extractive as X
@@ -122,8 +125,17 @@ class AnswerQuestionPipeline:
         if ctx.cands:
             # sentences are compared with the question's topic (names removed: the scope is already set)
             qvec = self.searcher.query_vectors([ctx.result.topic or ctx.question])[0]  # the search embedded it
-            X.score(ctx.cands, ctx.terms, qvec, self._vectors([c.text for c in ctx.cands]),
+            X.score(ctx.cands, ctx.terms, qvec, self._sentence_vectors(ctx),
                     figure_question=X.is_figure_question(ctx.question))
+
+    def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
+        """Each candidate's vector: the one it was given at ingest (with its passage's trail)
+        when it was embedded on its own there, else embedded now."""
+        keys = [f"{c.hit.trail}\n{c.text}" if c.hit.trail else c.text for c in ctx.cands]
+        stored = ctx.view.stored_sentence_vectors(keys)
+        missing = [k for k, v in zip(keys, stored) if v is None]
+        fresh = iter(self._vectors(missing)) if missing else iter(())
+        return np.stack([v if v is not None else next(fresh) for v in stored])
 
     def _answering(self, ctx: _Context) -> list[X.Candidate]:
         return [c for c in ctx.cands if c.score >= self.settings.answer.answer_threshold]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from index.embedding import Embedder, VectorCache
 from index.fusion import reciprocal_rank_fusion
 from index.query import QueryPlan, analyse, build_glossary
 from index.store import ChunkStore
+from ingest.models import unit_hash
 from ingest.partnerships import Registry, load_registry, with_partnerships
 
 
@@ -113,6 +115,8 @@ class CorpusView:
         self.sentence_owner = np.array([owners[j] for j in keep], dtype=np.int64)
         self.sentence_matrix = (np.asarray(svectors, dtype=np.float32)[keep] if keep and svectors is not None
                                 else np.zeros((0, self.matrix.shape[1]), dtype=np.float32))
+        smetas = sentences.get("metadatas") or []
+        self.sentence_row: dict[str, int] = {str(smetas[j].get("unit_hash")): row for row, j in enumerate(keep)}
         self.bm25 = BM25Index([f"{m.get('trail', '')}\n{t}" for m, t in zip(self.metas, self.texts)])
         self.partnership = np.array([str(m.get("partnership", "")) for m in self.metas])
         self.position = {(m.get("source"), int(m.get("position", 0))): i for i, m in enumerate(self.metas)}
@@ -124,6 +128,12 @@ class CorpusView:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def stored_sentence_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+        """The vector each text was given at ingest as a sentence of some chunk (None if it
+        was not embedded on its own), so the answer layer need not embed it again."""
+        rows = [self.sentence_row.get(unit_hash(t)) for t in texts]
+        return [None if r is None else self.sentence_matrix[r] for r in rows]
 
     def dense_scores(self, qvec: np.ndarray) -> np.ndarray:
         """Each chunk's cosine with the query: the best of the passage's own vector and its

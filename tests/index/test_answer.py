@@ -322,3 +322,26 @@ def test_a_cross_partnership_answer_embeds_each_query_text_once(shires, monkeypa
     answer = shires.answerer.answer("Which partnerships work with schools on knife crime?")
     assert not answer.abstained
     assert embedded and len(embedded) == len(set(embedded))  # per-partnership searches re-use the vectors
+
+
+def test_sentences_embedded_at_ingest_are_not_embedded_again(shires, monkeypatch):
+    answerer = shires.answerer
+    answerer._vectors.clear()
+    embedded: list[str] = []
+    scored: list[np.ndarray] = []
+    real_embed, real_score = answerer._vectors._embed, X.score
+    monkeypatch.setattr(answerer._vectors, "_embed", lambda texts: embedded.extend(texts) or real_embed(texts))
+    monkeypatch.setattr(X, "score", lambda cands, terms, qvec, vectors, **kw: scored.append((cands, vectors))
+                        or real_score(cands, terms, qvec, vectors, **kw))
+    answer = answerer.answer("How does the Safer Northshire Partnership keep high-risk domestic abuse victims safe?")
+    assert not answer.abstained
+    view = shires.searcher.view()
+    (cands, vectors), = scored
+    keys = [f"{c.hit.trail}\n{c.text}" if c.hit.trail else c.text for c in cands]
+    stored = view.stored_sentence_vectors(keys)
+    assert any(v is not None for v in stored)  # the fixture's multi-sentence passages were embedded per sentence
+    for key, v, got in zip(keys, stored, vectors):
+        if v is not None:
+            assert key not in embedded and np.allclose(got, v)
+        else:  # embedded now, in the same form (trail and sentence) as at ingest
+            assert key in embedded
