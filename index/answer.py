@@ -126,7 +126,8 @@ class AnswerQuestionPipeline:
             # sentences are compared with the question's topic (names removed: the scope is already set)
             qvec = self.searcher.query_vectors([ctx.result.topic or ctx.question])[0]  # the search embedded it
             X.score(ctx.cands, ctx.terms, qvec, self._sentence_vectors(ctx),
-                    figure_question=X.is_figure_question(ctx.question))
+                    figure_question=X.is_figure_question(ctx.question),
+                    specificity_weight=self.settings.answer.specificity_weight)
 
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
         """Each candidate's vector: the one it was given at ingest (with its passage's trail)

@@ -44,6 +44,7 @@ class Candidate:
     context: str  # the chunk text before the sentence (resolves "the same year")
     score: float = 0.0
     coverage: float = 0.0
+    rank: float | None = None  # the score plus what the sentence adds (see ``score``); None: the score
     heading: str = ""  # set when the section heading supplies question terms the sentence lacks
 
     def states_figure_of(self, terms: set[str], window: int = 6) -> bool:
@@ -93,8 +94,8 @@ def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[st
 
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
-          *, figure_question: bool) -> None:
-    """Set each candidate's coverage and score in place."""
+          *, figure_question: bool, specificity_weight: float = 0.0) -> None:
+    """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in place."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
     for c, sim in zip(cands, cos):
@@ -112,6 +113,30 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
         if figure_question and _HAS_DIGIT.search(c.text):
             c.score += 0.08
+        # the choice among sentences that answer also weighs what each adds beyond the question
+        # (names, programmes, figures); whether a sentence answers at all is judged on score alone
+        c.rank = c.score + specificity_weight * specificity(c.text, terms, known=frozenset(tokenize(c.hit.partnership)))
+
+
+#: a capitalised word or a number: names, programmes and figures
+_SPECIFIC = re.compile(r"\b(?:[A-Z][\w&'’-]*|\d[\d,.%]*)")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+)$")
+
+
+def specificity(text: str, terms: dict[str, float], saturation: int = 4, known: frozenset[str] = frozenset()) -> float:
+    """What specific content a sentence adds beyond the question's own words: the distinct
+    capitalised words and numbers (not at a sentence start, not question terms or ``known``
+    words such as its partnership's name), as a share of ``saturation``. 0 for a sentence
+    that only restates the topic."""
+    body = text.lstrip("-•* ")
+    found: set[str] = set()
+    for m in _SPECIFIC.finditer(body):
+        if _SENTENCE_START.search(body[: m.start()]):
+            continue  # any word is capitalised there
+        tok = m.group(0).lower().rstrip(".,")
+        if not any(t in terms or t in known for t in tokenize(tok)):
+            found.add(tok)
+    return min(1.0, len(found) / saturation)
 
 
 def _similar(a: set[str], b: set[str]) -> bool:
@@ -126,7 +151,7 @@ def select(cands: list[Candidate], *, limit: int, min_score: float,
     chosen: list[Candidate] = []
     chosen_words: list[set[str]] = []
     counts: dict[str, int] = {}
-    for c in sorted(cands, key=lambda c: -c.score):
+    for c in sorted(cands, key=lambda c: -(c.score if c.rank is None else c.rank)):
         group = group_of(c) if group_of else ""
         if per_group is not None and counts.get(group, 0) >= per_group:
             continue

@@ -345,3 +345,23 @@ def test_sentences_embedded_at_ingest_are_not_embedded_again(shires, monkeypatch
             assert key not in embedded and np.allclose(got, v)
         else:  # embedded now, in the same form (trail and sentence) as at ingest
             assert key in embedded
+
+
+def test_specificity_counts_what_a_sentence_adds_beyond_the_question():
+    terms = {t: 1.0 for t in tokenize("How do partnerships coordinate action on anti-social behaviour (ASB)?")}
+    restated = "Preventing and reducing crime and ASB is a complex issue that requires a multidisciplinary approach."
+    specific = "There are six LPDGs within Northshire, facilitated by the CSPT, and they meet in March."
+    assert X.specificity(restated, terms) == 0.0  # capitals at a sentence start and question words don't count
+    assert X.specificity(specific, terms, known=frozenset(tokenize("Northshire"))) == 0.75  # LPDGs, CSPT, March
+    assert X.specificity(specific, terms) == 1.0
+
+
+def test_selection_orders_by_rank_but_judges_answering_by_score():
+    hit = SearchHit(rank=1, score=0.9, text="x", partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    vague = X.Candidate("Crime is a complex issue for every partner.", hit, 0, 1, "", score=0.6, rank=0.6)
+    named = X.Candidate("Borough tasking meets monthly with Town partners.", hit, 0, 1, "", score=0.55, rank=0.65)
+    weak = X.Candidate("The Library Service opened in March with Eastshire Books.", hit, 0, 1, "", score=0.2, rank=0.3)
+    chosen = X.select([vague, named, weak], limit=1, min_score=0.25)
+    assert chosen == [named]
+    assert X.select([weak, vague], limit=2, min_score=0.25) == [vague]  # its rank can't lift it over the floor
