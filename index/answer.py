@@ -127,7 +127,8 @@ class AnswerQuestionPipeline:
             qvec = self.searcher.query_vectors([ctx.result.topic or ctx.question])[0]  # the search embedded it
             X.score(ctx.cands, ctx.terms, qvec, self._sentence_vectors(ctx),
                     figure_question=X.is_figure_question(ctx.question),
-                    specificity_weight=self.settings.answer.specificity_weight)
+                    specificity_weight=self.settings.answer.specificity_weight,
+                    definition_question=X.is_definition_question(ctx.question))
 
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
         """Each candidate's vector: the one it was given at ingest (with its passage's trail)
@@ -239,7 +240,7 @@ class AnswerQuestionPipeline:
                               min_score=cfg.partnership_threshold, per_group=cfg.per_partnership_sentences,
                               group_of=lambda c: c.hit.partnership)
             order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))
-            chosen.sort(key=lambda c: (order.index(c.hit.partnership), -c.score))
+            chosen.sort(key=lambda c: (order.index(c.hit.partnership), -X.rank_of(c)))
         else:
             top = max(c.score for c in answering)
             chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top))

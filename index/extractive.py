@@ -19,6 +19,7 @@ import numpy as np
 from index.figures import figures_in
 from index.lexical import tokenize
 from index.search import SearchHit
+from ingest.partnerships import is_glossary_line
 from ingest.structure import TERMINAL, line_cells, line_units
 
 _FIGURE_Q = re.compile(
@@ -31,6 +32,15 @@ _HAS_DIGIT = re.compile(r"\d")
 
 def is_figure_question(question: str) -> bool:
     return bool(_FIGURE_Q.search(question))
+
+
+_DEFINITION_Q = re.compile(r"\b(?:what\s+(?:is|are|was|does|do)|stands?\s+for|mean(?:s|ing)?|defin(?:e|ition)|acronyms?|"
+                           r"abbreviations?|glossary)\b", re.IGNORECASE)
+
+
+def is_definition_question(question: str) -> bool:
+    """Asks what something is or stands for: a glossary line answers it, and nothing else."""
+    return bool(_DEFINITION_Q.search(question))
 
 
 @dataclass
@@ -94,7 +104,7 @@ def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[st
 
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
-          *, figure_question: bool, specificity_weight: float = 0.0) -> None:
+          *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in place."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
@@ -116,6 +126,8 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         # the choice among sentences that answer also weighs what each adds beyond the question
         # (names, programmes, figures); whether a sentence answers at all is judged on score alone
         c.rank = c.score + specificity_weight * specificity(c.text, terms, known=frozenset(tokenize(c.hit.partnership)))
+        if not definition_question and is_glossary_line(c.text):
+            c.rank -= 1.0  # spelling out an acronym shows the topic is mentioned, not what is done: shown last
 
 
 #: a capitalised word or a number: names, programmes and figures
@@ -139,6 +151,11 @@ def specificity(text: str, terms: dict[str, float], saturation: int = 4, known: 
     return min(1.0, len(found) / saturation)
 
 
+def rank_of(c: Candidate) -> float:
+    """The order in which answering sentences are chosen and shown (the score when unranked)."""
+    return c.score if c.rank is None else c.rank
+
+
 def _similar(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.6
 
@@ -151,7 +168,7 @@ def select(cands: list[Candidate], *, limit: int, min_score: float,
     chosen: list[Candidate] = []
     chosen_words: list[set[str]] = []
     counts: dict[str, int] = {}
-    for c in sorted(cands, key=lambda c: -(c.score if c.rank is None else c.rank)):
+    for c in sorted(cands, key=lambda c: -rank_of(c)):
         group = group_of(c) if group_of else ""
         if per_group is not None and counts.get(group, 0) >= per_group:
             continue

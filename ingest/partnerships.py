@@ -118,11 +118,25 @@ def defined_acronyms(text: str) -> dict[str, str]:
             words = words[1:]
         if acronym not in found and _abbreviates(acronym, " ".join(words)):
             found[acronym] = " ".join(words)
-    # glossary lines: "- SWP Safer Wolverhampton Partnership" (not a line of capitals: "WEST MIDLANDS FIRE SERVICE")
-    for m in re.finditer(r"^[-•]?\s*([A-Z][A-Z&]{1,9})\s+([A-Z][^\n]{3,80})$", text, re.MULTILINE):
-        if _abbreviates(m.group(1), m.group(2)) and not m.group(2).isupper():
+    for m in _GLOSSARY_LINE.finditer(text):
+        if _defines(m):
             found.setdefault(m.group(1), m.group(2).strip())
     return found
+
+
+#: a glossary line: "- SWP Safer Wolverhampton Partnership"
+_GLOSSARY_LINE = re.compile(r"^[-•]?\s*([A-Z][A-Z&]{1,9})\s+([A-Z][^\n]{3,80})$", re.MULTILINE)
+
+
+def _defines(m: re.Match[str]) -> bool:
+    # the long form spells the acronym, and is not a line of capitals ("WEST MIDLANDS FIRE SERVICE")
+    return _abbreviates(m.group(1), m.group(2)) and not m.group(2).isupper()
+
+
+def is_glossary_line(line: str) -> bool:
+    """The line only spells out an acronym ("- FGM Female genital mutilation")."""
+    m = _GLOSSARY_LINE.fullmatch(line.strip())
+    return bool(m) and _defines(m)
 
 
 def _abbreviates(acronym: str, long_form: str) -> bool:

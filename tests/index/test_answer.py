@@ -365,3 +365,18 @@ def test_selection_orders_by_rank_but_judges_answering_by_score():
     chosen = X.select([vague, named, weak], limit=1, min_score=0.25)
     assert chosen == [named]
     assert X.select([weak, vague], limit=2, min_score=0.25) == [vague]  # its rank can't lift it over the floor
+
+
+def test_glossary_lines_are_shown_last_unless_the_question_asks_what_something_is():
+    text = "- FGM Female genital mutilation\nOur nurses train school staff to spot the risk of FGM."
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    cands = X.candidates([hit])
+    assert [X.is_glossary_line(c.text) for c in cands] == [True, False]
+    terms = {t: 1.0 for t in tokenize("FGM female genital mutilation")}
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8]])  # the glossary line is closer to the question
+    qvec = np.array([1.0, 0.0])
+    for question, first in (("Which partnerships tackle FGM?", cands[1]), ("What does FGM stand for?", cands[0])):
+        X.score(cands, terms, qvec, vectors, figure_question=False, definition_question=X.is_definition_question(question))
+        assert X.select(cands, limit=2, min_score=0.1)[0] is first
+        assert all(c.score > 0.1 for c in cands)  # both still answer: only the order changes
