@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from eval.metrics import Hit
+from ingest.models import with_trail
 
 SYSTEMS = ("bm25", "dense", "llamaindex-default", "ours")
 
@@ -55,7 +56,7 @@ def tokenise(text: str, stopwords: frozenset[str]) -> list[str]:
 def shown(trail: str, text: str) -> str:
     """What a hit over our chunks shows a user: its section heading trail, then the passage.
     Evidence that is a heading ("Priority: ... Lead partner: ...") is found in the trail."""
-    return f"{trail}\n{text}" if trail else text
+    return with_trail(trail, text)
 
 
 def _hit_from_stored(chunk: Any) -> Hit:

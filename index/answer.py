@@ -30,6 +30,7 @@ from index.embedding import VectorCache
 from index.figures import figures_in, find_disagreements
 from index.lexical import token_set, tokenize
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
+from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
@@ -133,7 +134,7 @@ class AnswerQuestionPipeline:
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
         """Each candidate's vector: the one it was given at ingest (with its passage's trail)
         when it was embedded on its own there, else embedded now."""
-        keys = [f"{c.hit.trail}\n{c.text}" if c.hit.trail else c.text for c in ctx.cands]
+        keys = [with_trail(c.hit.trail, c.text) for c in ctx.cands]
         stored = ctx.view.stored_sentence_vectors(keys)
         missing = [k for k, v in zip(keys, stored) if v is None]
         fresh = iter(self._vectors(missing)) if missing else iter(())

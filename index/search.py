@@ -21,8 +21,8 @@ of the chunks (vectors, BM25, neighbours) rebuilt when the index changes.
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass, field
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np

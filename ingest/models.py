@@ -79,7 +79,7 @@ class Chunk:
 
     def embed_text(self) -> str:
         """The text that is embedded/searched: trail + passage, so a chunk read alone says what it is about."""
-        return f"{self.trail}\n{self.text}" if self.trail else self.text
+        return with_trail(self.trail, self.text)
 
     def sentence_texts(self) -> list[str]:
         """The chunk's sentences as embedded at ingest, each with the trail (see ``embed_text``):
@@ -90,7 +90,12 @@ class Chunk:
         units = sentence_units(self.text)
         if len(units) < 2:  # one sentence: the passage vector already is that sentence's
             return []
-        return [f"{self.trail}\n{u}" if self.trail else u for u in units]
+        return [with_trail(self.trail, u) for u in units]
+
+
+def with_trail(trail: str, text: str) -> str:
+    """A passage or sentence as it is embedded and shown: its heading trail, then the text."""
+    return f"{trail}\n{text}" if trail else text
 
 
 def unit_hash(text: str) -> str:

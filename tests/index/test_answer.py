@@ -14,6 +14,7 @@ from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
 from index.search import Filters, SearchHit
 from index.synthesis import SynthesisUnavailable
+from ingest.models import with_trail
 
 DOCS = {
     # Northshire: a plan and an annual report that disagree on one figure
@@ -337,7 +338,7 @@ def test_sentences_embedded_at_ingest_are_not_embedded_again(shires, monkeypatch
     assert not answer.abstained
     view = shires.searcher.view()
     (cands, vectors), = scored
-    keys = [f"{c.hit.trail}\n{c.text}" if c.hit.trail else c.text for c in cands]
+    keys = [with_trail(c.hit.trail, c.text) for c in cands]
     stored = view.stored_sentence_vectors(keys)
     assert any(v is not None for v in stored)  # the fixture's multi-sentence passages were embedded per sentence
     for key, v, got in zip(keys, stored, vectors):
