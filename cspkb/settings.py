@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,6 +136,7 @@ class AnswerSettings(BaseModel):
     mode: Literal["extractive", "llm"] = "extractive"
     max_sentences: int = Field(default=8, description="Sentences in a single-partnership answer.")
     per_partnership_sentences: int = Field(default=4, description="Sentences per partnership in a cross-partnership answer.")
+    max_per_passage: int = Field(default=4, description="Sentences one passage may give a single-partnership answer, so a question with several parts (the chair and the vice chair) is not answered from one passage alone.")
     answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
     specificity_weight: float = Field(default=0.1, description="Among sentences that answer, weight of what a sentence adds beyond the question (names, figures) when choosing which to show.")

@@ -244,7 +244,8 @@ class AnswerQuestionPipeline:
             chosen.sort(key=lambda c: (order.index(c.hit.partnership), -X.rank_of(c)))
         else:
             top = max(c.score for c in answering)
-            chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top))
+            chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top),
+                              per_passage=cfg.max_per_passage)
         statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question))
         self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)
         return renumber(statements, citations)

@@ -77,6 +77,7 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
     out: list[Candidate] = []
     for hit in hits:
         cursor = 0
+        headings = {h for h in hit.trail.split(" > ") if len(h.split()) >= 3}
         for line in hit.text.split("\n"):
             cells = line_cells(line)
             for unit in line_units(line):
@@ -87,8 +88,10 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                 cursor = end
                 words = len(unit.split())
                 listed = len(cells) > 1 or unit.startswith("- ")
-                if (words < 4 and not _HAS_DIGIT.search(unit)) or (words <= 8 and not listed and not unit.endswith(TERMINAL)):
-                    continue  # fragments, and headings or titles left in the text
+                if unit not in headings and ((words < 4 and not _HAS_DIGIT.search(unit))
+                                             or (words <= 8 and not listed and not unit.endswith(TERMINAL))):
+                    continue  # fragments, and titles left in the text; the passage's own heading
+                    # can answer ("Introduction from the Chair Councillor ...") and is judged like a sentence
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
     return out
 
@@ -160,17 +163,20 @@ def _similar(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.6
 
 
-def select(cands: list[Candidate], *, limit: int, min_score: float,
-           per_group: int | None = None, group_of: "callable | None" = None) -> list[Candidate]:  # type: ignore[valid-type]
-    """Best-scoring candidates, at most ``limit`` (and ``per_group`` per group), no near-duplicates.
-    The best candidate of each group is kept even below ``min_score`` when groups are used,
-    so every partnership with evidence is represented."""
+def select(cands: list[Candidate], *, limit: int, min_score: float, per_group: int | None = None,
+           group_of: "callable | None" = None, per_passage: int | None = None) -> list[Candidate]:  # type: ignore[valid-type]
+    """Best-scoring candidates, at most ``limit`` (and ``per_group`` per group, ``per_passage``
+    from one passage), no near-duplicates. The best candidate of each group is kept even below
+    ``min_score`` when groups are used, so every partnership with evidence is represented."""
     chosen: list[Candidate] = []
     chosen_words: list[set[str]] = []
     counts: dict[str, int] = {}
+    from_passage: dict[str, int] = {}
     for c in sorted(cands, key=lambda c: -rank_of(c)):
         group = group_of(c) if group_of else ""
         if per_group is not None and counts.get(group, 0) >= per_group:
+            continue
+        if per_passage is not None and from_passage.get(c.hit.chunk_id, 0) >= per_passage:
             continue
         if c.score < min_score and (per_group is None or counts.get(group, 0) > 0):
             continue
@@ -180,6 +186,7 @@ def select(cands: list[Candidate], *, limit: int, min_score: float,
         chosen.append(c)
         chosen_words.append(words)
         counts[group] = counts.get(group, 0) + 1
+        from_passage[c.hit.chunk_id] = from_passage.get(c.hit.chunk_id, 0) + 1
         if per_group is None and len(chosen) >= limit:
             break
     return chosen

@@ -3,8 +3,10 @@
 Chunks close at section headings, grow block by block (paragraphs, bullets, table rows)
 up to a target size, and only fall back to sentence boundaries when one block is larger
 than the ceiling: a chunk never ends mid-sentence. Sub-headings that fall inside a chunk
-stay in its text; the trail ("Priority: Violence reduction > Over the coming year we will")
-records the headings in force where the chunk starts. Bundled files are cut into parts
+stay in its text, and the first chunk under a heading starts with it (a heading such as
+"Introduction from the Chair Councillor Garry Perry" is evidence a citation must be able to
+quote); the trail ("Priority: Violence reduction > Over the coming year we will") records the
+headings in force where the chunk starts, so continuation chunks keep their context. Bundled files are cut into parts
 (e.g. cabinet report / plan / equality assessment) and no chunk spans two parts.
 """
 
@@ -70,8 +72,8 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
     trail: list[str] = []  # [level-1 heading, level-2 heading]
     part = 0
     current = _Draft([], part)
-    # a heading replaced by the next one before any text came under it (a cover title, a
-    # divider page) is kept as text at the start of the next passage rather than lost
+    # headings since the last text (a cover title, a divider page, the section's own heading)
+    # are kept as text at the start of the next passage rather than lost
     last_heading: Block | None = None
     orphans: list[Block] = []
 
@@ -104,6 +106,8 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             current.blocks.append(block)  # a sub-heading inside a small chunk stays in its text
             last_heading = None
             continue
+        if last_heading is not None:  # the passage a heading opens starts with it, so it can be quoted
+            orphans.append(last_heading)
         last_heading = None
         pieces = _split_long(block, cfg.target_words) if block.words > cfg.max_words else [block]
         for piece in pieces:

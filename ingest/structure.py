@@ -95,13 +95,18 @@ def _is_heading(lines: list[_Line], i: int, strict: bool) -> bool:
     return not strict and len(s.split()) <= 8 and (nxt[0].isupper() or nxt[0].isdigit())
 
 
+_APPENDIX = re.compile(r"(?:appendix|annexe?)\b", re.IGNORECASE)
+
+
 def _heading_level(text: str, recurring: bool) -> int:
-    """1 = section (numbered N. or Title Case), 2 = sub-heading: deeper numbers, lead-ins
+    """1 = section (numbered N., an appendix or Title Case), 2 = sub-heading: deeper numbers, lead-ins
     ending in ':' or '?', headings that recur within the document ("Our aim"), and
     sentence-case lines (often the surviving text of a chart or call-out box)."""
     m = NUMBERED.match(text)
     if m:
         return 1 if m.group(1).rstrip(".").count(".") == 0 else 2
+    if _APPENDIX.match(text):
+        return 1  # "APPENDIX A – Performance delivery plan" leaves the section before it
     if text.endswith((":", "?")) or recurring:
         return 2
     return 1 if _title_case(text) else 2

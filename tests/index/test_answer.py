@@ -381,3 +381,26 @@ def test_glossary_lines_are_shown_last_unless_the_question_asks_what_something_i
         X.score(cands, terms, qvec, vectors, figure_question=False, definition_question=X.is_definition_question(question))
         assert X.select(cands, limit=2, min_score=0.1)[0] is first
         assert all(c.score > 0.1 for c in cands)  # both still answer: only the order changes
+
+
+def test_one_passage_gives_at_most_per_passage_sentences_so_other_parts_of_a_question_get_in():
+    vice = SearchHit(rank=1, score=0.9, text="x", partnership="P", document="D", source="s", page=1, section=None,
+                     chunk_id="vice")
+    chair = SearchHit(rank=2, score=0.4, text="y", partnership="P", document="D", source="s", page=2, section=None,
+                      chunk_id="chair")
+    said = ("Crime fell in every ward last year.", "Parks stay open until dusk in winter.",
+            "Street lighting was renewed on main roads.", "Vice chairs serve for two years.",
+            "Housing officers join the weekly tasking meeting.")
+    body = [X.Candidate(t, vice, 0, 1, "", score=0.7 - i / 100) for i, t in enumerate(said)]
+    named = X.Candidate("The chair is Councillor Ada Byron.", chair, 0, 1, "", score=0.5)
+    assert named not in X.select(body + [named], limit=5, min_score=0.3)
+    chosen = X.select(body + [named], limit=5, min_score=0.3, per_passage=4)
+    assert named in chosen and sum(c.hit is vice for c in chosen) == 4
+
+
+def test_a_passage_heading_is_a_candidate_other_titles_are_not():
+    text = "Introduction from the Chair Councillor Ada Byron\nSafer Shire Plan\nKeeping people safe matters to us all."
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c", trail="Introduction from the Chair Councillor Ada Byron")
+    assert [c.text for c in X.candidates([hit])] == ["Introduction from the Chair Councillor Ada Byron",
+                                                     "Keeping people safe matters to us all."]

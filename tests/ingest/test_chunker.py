@@ -50,11 +50,13 @@ def test_long_paragraph_splits_only_at_sentence_ends():
     sentences = [f"Sentence number {i} describes a partnership action in some detail here." for i in range(80)]
     chunks = chunk_document([Page(None, "Heading One\n\n" + " ".join(sentences))], _meta(), "abc", CFG)
     assert len(chunks) > 1
+    assert chunks[0].text.startswith("Heading One\nSentence number 0")  # the section's first chunk quotes its heading
+    assert not any("Heading One" in c.text for c in chunks[1:])  # later ones carry it in the trail only
     rebuilt = []
     for c in chunks:
         assert len(c.text.split()) <= CFG.max_words
         assert c.text.endswith(".")
-        rebuilt += split_sentences(c.text)
+        rebuilt += split_sentences(c.text.removeprefix("Heading One\n"))
         assert c.trail == "Heading One"
     assert rebuilt == sentences
 
@@ -145,7 +147,8 @@ def test_headings_with_no_text_under_them_are_kept_not_lost():
                  "Disability Forums"):
         assert line in body, line
     assert "Schools & Education" in chunks[-1].trail  # the heading in force stays the section, as before
-    assert chunks[0].text.startswith("Safer Northshire Partnership\nCommunity Safety Strategy 2020-2023\n- ASB")
+    assert chunks[0].text.startswith(
+        "Safer Northshire Partnership\nCommunity Safety Strategy 2020-2023\nGlossary of Terms\n- ASB")
 
 
 def test_sentence_units_split_sentences_cells_and_list_lines_and_drop_fragments():
@@ -154,3 +157,22 @@ def test_sentence_units_split_sentences_cells_and_list_lines_and_drop_fragments(
     text = "Knife crime fell by a tenth. Youth workers met 300 young people.\n- Mentoring in A&E for victims\nA | 12 cases | up on last year\nOK."
     assert sentence_units(text) == ["Knife crime fell by a tenth.", "Youth workers met 300 young people.",
                                      "- Mentoring in A&E for victims", "up on last year"]
+
+
+def test_a_heading_is_quotable_in_the_chunk_it_opens():
+    """Headings can carry the evidence ('Introduction from the Chair Councillor ...'): the first
+    chunk under one starts with it, so an answer can cite it as an exact span."""
+    chunks, _ = corpus_chunks("walsall-cabinet-report-safer-walsall-partnership-plan-2020.txt")
+    opener = next(c for c in chunks if c.trail.endswith("Introduction from the Chair Councillor Garry Perry"))
+    lines = opener.text.split("\n")
+    assert "Introduction from the Chair Councillor Garry Perry" in lines
+    assert lines[lines.index("Introduction from the Chair Councillor Garry Perry") + 1].startswith("From feeling secure")
+    assert sum("Introduction from the Chair" in c.text for c in chunks) == 1
+
+
+def test_an_appendix_heading_starts_a_new_section():
+    """An appendix after the last priority is not part of that priority's section."""
+    text = ("Priority: Reduce reoffending Lead partner: Probation\n\nWe will help people leaving prison find homes.\n\n"
+            "APPENDIX A – Performance delivery plan\n\nThe example plan below shows the violence priority's measures.")
+    chunks = chunk_document([Page(None, text)], _meta(), "abc", CFG)
+    assert chunks[-1].trail == "APPENDIX A – Performance delivery plan"
