@@ -366,10 +366,11 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
     citations: list[Citation] = []
     statements: list[Statement] = []
     for c in chosen:
+        c = X.with_list(c)  # a lead-in brings the list it introduces
         cit = _citation(len(citations) + 1, c)
         citations.append(cit)
         said = statements and statements[-1].text.startswith(f"Under “{c.heading}”")
-        text = f"Under “{c.heading}”: {c.text}" if c.heading and not said else c.text
+        text = f"Under “{c.heading}”: {X.spoken(c.text)}" if c.heading and not said else X.spoken(c.text)
         stated = figures_in(c.text, c.context) if figures else []
         if stated:
             periods = ", ".join(dict.fromkeys(f.period for f in stated if f.period))

@@ -96,6 +96,48 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
     return out
 
 
+_ITEM = re.compile(r"^(\s*)-\s+")
+
+
+def _depth(line: str) -> int | None:
+    """A list line's indentation (nested items are indented), None for a line that is not an item."""
+    m = _ITEM.match(line)
+    return len(m.group(1)) if m else None
+
+
+def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candidate:
+    """The candidate extended over the list it introduces, as one exact span of its passage:
+    a sentence ending in ':' carries the list lines that follow it, and a list line carries the
+    items nested under it ("the Four P approach ...: A fifth P ..." and its Pursue/Protect/
+    Prepare/Prevent lines). Otherwise the candidate itself."""
+    text = c.hit.text
+    line_end = text.find("\n", c.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[c.end:line_end].strip():
+        return c  # not the last sentence of its line
+    own = _depth(text[text.rfind("\n", 0, c.start) + 1:line_end])
+    end, items, words = c.end, 0, len(c.text.split())
+    for line in text[line_end + 1:].split("\n"):
+        depth = _depth(line)
+        if depth is None or not (c.text.endswith(":") or (own is not None and depth > own)):
+            break
+        words += len(line.split())
+        if items >= max_items or words > max_words:
+            break
+        end = text.index(line, end) + len(line)
+        items += 1
+    if not items:
+        return c
+    return Candidate(text[c.start:end], c.hit, c.start, end, c.context, c.score, c.coverage, c.rank, c.heading)
+
+
+def spoken(text: str) -> str:
+    """A quote as it reads in a sentence: its list lines joined with "; ", without their bullets."""
+    lines = [_ITEM.sub("", ln).strip() for ln in text.split("\n")]
+    head, *items = [ln for ln in lines if ln]
+    return head if not items else f"{head} {'; '.join(items)}"
+
+
 #: a sentence whose subject is the previous sentence's ("This included ...", "In 2022, these were ...")
 _REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\s*)?(?:this|these|they|it|such|those)\b",
                           re.IGNORECASE)

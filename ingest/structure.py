@@ -144,7 +144,8 @@ def parse_blocks(pages: list[Page]) -> list[Block]:
             blocks.append(open_block)
             continue
         if bullet:
-            open_block = Block("bullet", "- " + s[bullet.end():].strip(), line.page, line.page)
+            nested = "  " if line.text[:1].isspace() else ""  # an indented item sits under the one before
+            open_block = Block("bullet", nested + "- " + s[bullet.end():].strip(), line.page, line.page)
             blocks.append(open_block)
             continue
         if open_block is not None and (not open_block.text.endswith(TERMINAL) or s[0].islower()):

@@ -404,3 +404,29 @@ def test_a_passage_heading_is_a_candidate_other_titles_are_not():
                     chunk_id="c", trail="Introduction from the Chair Councillor Ada Byron")
     assert [c.text for c in X.candidates([hit])] == ["Introduction from the Chair Councillor Ada Byron",
                                                      "Keeping people safe matters to us all."]
+
+
+def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
+    text = ("Our aims are these. The partnership will do these things:\n- fund youth workers in A&E\n- train school staff\n"
+            "Next paragraph starts here.\n- The Four P approach is used: a fifth P is added.\n  - Pursue: disrupt networks\n"
+            "  - Protect: safeguard people\n- An item at the same level")
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    by_text = {c.text: c for c in X.candidates([hit])}
+    lead = X.with_list(by_text["The partnership will do these things:"])
+    assert lead.text == "The partnership will do these things:\n- fund youth workers in A&E\n- train school staff"
+    assert text[lead.start:lead.end] == lead.text and locate(lead.text, text) == (lead.start, lead.end)
+    assert X.spoken(lead.text) == "The partnership will do these things: fund youth workers in A&E; train school staff"
+    four = X.with_list(by_text["- The Four P approach is used: a fifth P is added."])
+    assert four.text.endswith("  - Protect: safeguard people")  # nested items come, the next sibling does not
+    assert X.with_list(by_text["Our aims are these."]) is by_text["Our aims are these."]  # not the end of its line
+    sibling = by_text["- An item at the same level"]
+    assert X.with_list(sibling) is sibling
+
+
+def test_an_indented_bullet_stays_nested_under_the_one_before():
+    from ingest.structure import parse_blocks
+    from ingest.models import Page
+
+    blocks = parse_blocks([Page(None, "- The Four P approach:\n - Pursue: disrupt networks\n- Another item")])
+    assert [b.text for b in blocks] == ["- The Four P approach:", "  - Pursue: disrupt networks", "- Another item"]
