@@ -88,6 +88,9 @@ def _parse_filters(args: argparse.Namespace):  # noqa: ANN202
 def _print_human(result, out: TextIO) -> None:  # noqa: ANN001
     if not result.hits:
         print(f"No results for: {result.query}", file=out)
+    elif not result.found:
+        print("Nothing relevant found: no passage clears the relevance floor. The nearest ones follow; "
+              "none is a close match.", file=out)
     for h in result.hits:
         where = f"p.{h.page}" if h.page else (h.section or "")
         print(f"{h.rank:>2}. [{h.score:.3f}] {h.partnership} — {h.document} ({where})", file=out)
