@@ -124,7 +124,7 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
         words += len(line.split())
         if items >= max_items or words > max_words:
             break
-        end = text.index(line, end) + len(line)
+        end = (line_end if not items else end) + 1 + len(line)  # the lines follow one another
         items += 1
     if not items:
         return c

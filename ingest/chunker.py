@@ -6,8 +6,9 @@ than the ceiling: a chunk never ends mid-sentence. Sub-headings that fall inside
 stay in its text, and the first chunk under a heading starts with it (a heading such as
 "Introduction from the Chair Councillor Garry Perry" is evidence a citation must be able to
 quote); the trail ("Priority: Violence reduction > Over the coming year we will") records the
-headings in force where the chunk starts, so continuation chunks keep their context. Bundled files are cut into parts
-(e.g. cabinet report / plan / equality assessment) and no chunk spans two parts.
+headings in force where the chunk starts, so continuation chunks keep their context. Bundled
+files are cut into parts (e.g. cabinet report / plan / equality assessment) and no chunk spans
+two parts.
 """
 
 from __future__ import annotations
@@ -72,10 +73,9 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
     trail: list[str] = []  # [level-1 heading, level-2 heading]
     part = 0
     current = _Draft([], part)
-    # headings since the last text (a cover title, a divider page, the section's own heading)
-    # are kept as text at the start of the next passage rather than lost
-    last_heading: Block | None = None
-    orphans: list[Block] = []
+    # headings since the last text: the section's own heading, and any with no text under them
+    # (a cover title, a divider page), kept at the start of the next passage rather than lost
+    pending: list[Block] = []
 
     def close() -> None:
         nonlocal current
@@ -89,32 +89,19 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             part, trail = starts[index], []
             current = _Draft([], part)
         if block.kind == "heading":
-            if last_heading is not None:
-                orphans.append(last_heading)
-            last_heading = block
-            if block.level <= 1:
-                trail = [block.text]
-                close()
+            trail = [block.text] if block.level <= 1 else trail[:1] + [block.text]
+            if block.level >= 2 and current.has_content() and current.words < cfg.min_words:
+                current.blocks.append(block)  # a sub-heading inside a small chunk stays in its text
                 continue
-            trail = trail[:1] + [block.text]
-            if current.words >= cfg.min_words:
-                close()
-                continue
-            if not current.has_content():
-                current.trail = list(trail)
-                continue
-            current.blocks.append(block)  # a sub-heading inside a small chunk stays in its text
-            last_heading = None
+            close()  # the next passage starts under this heading and quotes it
+            pending.append(block)
             continue
-        if last_heading is not None:  # the passage a heading opens starts with it, so it can be quoted
-            orphans.append(last_heading)
-        last_heading = None
         pieces = _split_long(block, cfg.target_words) if block.words > cfg.max_words else [block]
         for piece in pieces:
             if current.has_content() and current.words + piece.words > cfg.max_words:
                 close()
-            current.blocks.extend(orphans)
-            orphans.clear()
+            current.blocks.extend(pending)
+            pending.clear()
             current.blocks.append(piece)
             if current.words >= cfg.target_words:
                 close()
