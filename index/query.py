@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from ingest.partnerships import Registry, partnerships_in_query
 
 _CROSS = re.compile(
-    r"\b(?:which|what|how many)\s+(?:of\s+the\s+)?(?:partnerships?|boroughs?|areas?|csps?|councils?|places?)\b"
+    r"\b(?:which|what|how many)\s+(?:of\s+the\s+)?(?:areas?|places?)\b"
+    # "which partnerships"; a plural with a few words between: "which community safety partnerships"
+    r"|\b(?:which|what|how many)\s+(?:of\s+the\s+)?(?:partnerships?|boroughs?|csps?|councils?|local\s+authorit(?:y|ies))\b"
+    r"|\b(?:which|how many)\s+(?:of\s+the\s+)?(?:(?!(?:do|does|did|is|are|was|were|has|have|had)\b)[\w-]+\s+){1,3}?"
+    r"(?:partnerships|boroughs|csps|councils|local\s+authorities)\b"
     r"|\bcompar(?:e|es|ed|ing|ison)\b|\bacross\b|\b(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:partnerships?|boroughs?|csps?|areas?)\b"
     r"|\bdiffer(?:ence|ences|ent)?\s+(?:between|from)\b|\bversus\b|\bvs\.?\s|\bside by side\b|\bany\s+(?:partnership|borough|csp)s?\b",
     re.IGNORECASE,

@@ -82,6 +82,10 @@ def test_glossary_comes_from_the_documents_and_expands_both_ways():
     ("How do the Black Country boroughs tackle knife crime?", True),
     ("Who chairs the Birmingham partnership?", False),
     ("what is MARAC", False),
+    ("Which community safety partnerships use restorative justice?", True),
+    ("Which of the five boroughs fund IDVAs?", True),
+    ("What does the partnership do about drugs?", False),
+    ("Which offences does the Northshire strategy want reported?", False),
 ])
 def test_cross_partnership_intent(query, cross):
     assert analyse(query, REGISTRY, {}).cross is cross
