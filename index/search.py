@@ -6,8 +6,9 @@ Pipeline for one query:
    definitions;
 2. score every eligible chunk densely (cosine; the best of the passage's vector and its
    sentences' vectors) and lexically (BM25) and fuse the rankings with reciprocal rank
-   fusion; when the topic differs from the question, the dense weight is shared between the
-   question's and the topic's dense rankings;
+   fusion; when the question names one partnership, the dense ranking is the topic's (the
+   filter already handles the name); for cross-partnership questions the dense weight is
+   shared between the question's and the topic's dense rankings;
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in;
 4. optionally rerank a bounded candidate set with a local cross-encoder;
@@ -234,13 +235,18 @@ class Searcher:
         lex = view.bm25.scores(plan.expanded)
         coverage = view.bm25.coverage(plan.text)  # the user's own words: expansions must not dilute it
         rel = self.relevance(cos, coverage)
+        rank_cos = cos
+        if topic_cos is not None and not plan.cross:
+            # one partnership named: the filter already restricts to it, so the name is noise in
+            # the question's vector; rank densely by the topic alone
+            rank_cos, topic_cos = topic_cos, None
 
         partnerships = sorted({str(view.partnership[i]) for i in eligible})
         result.partnerships_searched = partnerships
         if plan.cross and r.per_partnership and len(partnerships) > 1:
             per: dict[str, list[int]] = {}
             for p in partnerships:
-                order = self._fused_order(eligible[view.partnership[eligible] == p], cos, lex, topic_cos)
+                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos)
                 order = self._rerank(plan.text, order, view, rel)
                 if order and (rel[order[0]] >= r.partnership_floor or p in plan.partnerships):
                     per[p] = order
@@ -254,10 +260,10 @@ class Searcher:
                         chosen.append(per[p][depth])
                 depth += 1
             if len(chosen) < k:  # fill with the best remaining overall
-                rest = [i for i in self._fused_order(eligible, cos, lex, topic_cos) if i not in chosen]
+                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos) if i not in chosen]
                 chosen += rest[: k - len(chosen)]
         else:
-            order = self._rerank(plan.text, self._fused_order(eligible, cos, lex, topic_cos), view, rel)
+            order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos), view, rel)
             chosen = order[:k]
 
         for rank, i in enumerate(chosen, start=1):

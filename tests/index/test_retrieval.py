@@ -10,7 +10,7 @@ from index.fusion import reciprocal_rank_fusion
 from index.lexical import BM25Index, tokenize
 from index.query import analyse, build_glossary, expand
 from index.search import Filters
-from ingest.partnerships import load_registry
+from ingest.partnerships import load_registry, with_partnerships
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 REGISTRY = load_registry(CORPUS / "partnerships.yaml")
@@ -209,3 +209,22 @@ def test_partnership_floor_decides_which_partnerships_get_a_reserved_place(shire
     assert [h.partnership for h in searcher.search(question, k=2).hits] == ["Northshire", "Southshire"]
     monkeypatch.setattr(searcher.settings.retrieval, "partnership_floor", 0.4)  # Southshire's best is now too weak
     assert [h.partnership for h in searcher.search(question, k=2).hits] == ["Northshire", "Northshire"]
+
+
+def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monkeypatch):
+    """The filter handles the name, so the dense ranking must be the topic's; a cross-partnership
+    question keeps both rankings."""
+    searcher = shires.searcher
+    view = searcher.view()
+    calls = []
+    real = searcher._fused_order
+    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None: calls.append((cos, topic_cos)) or real(idx, cos, lex, topic_cos))
+    searcher.search("What does Northshire do about knife crime?")
+    registry = with_partnerships(searcher.registry, view.partnership_names)
+    topic = analyse("What does Northshire do about knife crime?", registry, view.glossary).topic
+    assert topic and "Northshire" not in topic
+    expected = view.dense_scores(searcher.query_vectors([topic])[0])
+    assert calls and all(t is None and np.allclose(c, expected) for c, t in calls)
+    calls.clear()
+    searcher.search("Compare Northshire and Southshire on knife crime")
+    assert calls and all(t is not None for _, t in calls)
