@@ -110,11 +110,11 @@ class RetrievalSettings(BaseModel):
     topic_query: bool = Field(default=True, description="Also rank densely by the question's topic (partnership names and 'which partnerships' wording removed).")
     per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")
     calibration: tuple[float, float, float] = Field(
-        default=(3.382, 4.688, -5.755),
+        default=(3.945, 4.404, -6.019),
         description="relevance = sigmoid(a*cosine + b*term_coverage + c); fitted on the dev split (cspkb eval --calibrate).",
     )
-    floor: float = Field(default=0.42, description="Hits below this relevance count as 'nothing relevant'.")
-    partnership_floor: float = Field(default=0.07, description="In a 'which partnerships' search, a partnership whose best passage is below this relevance is left out (fitted on dev).")
+    floor: float = Field(default=0.53, description="Hits below this relevance count as 'nothing relevant'.")
+    partnership_floor: float = Field(default=0.08, description="In a 'which partnerships' search, a partnership whose best passage is below this relevance is left out (fitted on dev).")
     reranker: str | None = Field(default=None, description="Local sentence-transformers CrossEncoder folder; off when empty.")
     rerank_top: int = Field(default=20, description="Candidates the reranker re-scores.")
 
