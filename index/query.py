@@ -52,7 +52,7 @@ def build_glossary(acronym_maps: list[dict[str, str]]) -> dict[str, list[str]]:
 def _additions(query: str, glossary: dict[str, list[str]]) -> tuple[list[str], dict[str, list[str]]]:
     """Long forms of the acronyms a query uses, and acronyms of the long forms it spells out."""
     found: dict[str, list[str]] = {}
-    tokens = set(re.findall(r"\b[A-Za-z&]{2,10}\b", query))
+    tokens = dict.fromkeys(re.findall(r"\b[A-Za-z&]{2,10}\b", query))  # in order: the expansion text is reproducible
     for token in tokens:
         if token.endswith("s") and token[:-1].isupper() and len(token) > 2:  # a plural acronym: "IDVAs"
             token = token[:-1]
@@ -85,9 +85,9 @@ def topic_of(query: str, registry: Registry) -> str:
     they pull a question's embedding towards passages that name the place, not the topic."""
     names = [*registry.groups, *(n for p in registry.partnerships for n in (p.full_name, p.name, *p.aliases))]
     out = query
-    for name in sorted(set(names), key=len, reverse=True):
+    for name in sorted(set(names), key=lambda n: (-len(n), n)):  # longest first; ties in a fixed order
         out = re.sub(r"(?<![\w])" + re.escape(name) + r"(?:'s|’s)?(?![\w])", " ", out, flags=re.IGNORECASE)
-    for acronym in {a for p in registry.partnerships for a in p.acronyms}:
+    for acronym in sorted({a for p in registry.partnerships for a in p.acronyms}):
         out = re.sub(r"(?<![\w])" + re.escape(acronym) + r"(?![\w])", " ", out)
     out = _PARTNERSHIP_WORDS.sub(" ", _CROSS.sub(" ", out))
     return re.sub(r"\s+", " ", out).strip()

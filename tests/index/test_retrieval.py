@@ -228,3 +228,10 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     calls.clear()
     searcher.search("Compare Northshire and Southshire on knife crime")
     assert calls and all(t is not None for _, t in calls)
+
+
+def test_expansions_follow_the_question_so_the_searched_text_is_reproducible():
+    """The expanded text is embedded: its order must not depend on set iteration (hash seed)."""
+    glossary = {"HBV": ["Honour Based Violence"], "FGM": ["Female Genital Mutilation"], "MARAC": ["Multi-Agency Risk Assessment Conference"]}
+    assert analyse("Who tackles HBV, MARAC and FGM?", REGISTRY, glossary).expanded.endswith(
+        "(Honour Based Violence; Multi-Agency Risk Assessment Conference; Female Genital Mutilation)")
