@@ -34,11 +34,16 @@ from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
+_MONEY_Q = re.compile(r"\b(?:funding|funded|money|budget|costs?|cost|spend|spent|spending|grants?|pounds|invest(?:ed|ment)?)\b|£",
+                      re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?([A-Za-z][\w'-]*)", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
                    "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
 #: "Who chairs/leads/runs …?", "Who is the chair of …?": the role asked about
 _WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
+#: "What is the name of X's coordinator?": the role is the noun phrase's last word
+_NAME_OF_Q = re.compile(r"\b(?:what(?:'s|\s+is|\s+was|\s+are)\s+the\s+names?\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
+                        r"([\w'’ -]+?)(?=\s+(?:who|that|in|at|for|on|of)\b|\s*[?.]|\s*$)", re.IGNORECASE)
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
               "in", "at", "on", "for", "of", "to"}
 #: a named person or body: a title, or two or more capitalised words in a row
@@ -167,12 +172,17 @@ class AnswerQuestionPipeline:
         role = _who_role(ctx.question)
         asked = set(tokenize(ctx.question))
         if role and not any(_names_role_holder(c, role, asked) for c in answering):
-            return self._abstain(ctx, f"The documents don't name who holds that role (nothing found on who "
-                                      f"{_WHO_Q.match(ctx.question).group(1).lower()} it).")
+            return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
+                                      "give no name.")
         if _COUNT_Q.search(ctx.question):
             counted = _HOW_MANY.search(ctx.question)  # "how many IDVAs": the figure must count IDVAs
             key = set(tokenize(counted.group(1))) if counted else self._key_terms(ctx)
-            if not any(c.states_figure_of(key) for c in answering):
+            # the figure's sentence must be about what is asked: most of its key terms, not one
+            # shared word ("funding" of some other fund)
+            needed = min(2, len(key))
+            money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
+            if not any(c.states_figure_of(key) and len(key & set(tokenize(c.text))) >= needed
+                       and (not money or any(_is_money(f) for f in figures_in(c.text, c.context))) for c in answering):
                 return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
 
@@ -342,12 +352,23 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
 
 
+def _is_money(figure: Any) -> bool:
+    return figure.text.startswith("£") or figure.unit.lower() in {"million", "billion", "pounds", "thousand"}
+
+
 def _who_role(question: str) -> str | None:
-    """The stem of the role a "who ..." question asks about ("chairs" -> "chair"), or None."""
+    """The stem of the role a "who ..." or "what is the name of ..." question asks about
+    ("chairs" -> "chair"; "the name of Birmingham's Modern Slavery coordinator" -> "coordin"),
+    or None."""
     m = _WHO_Q.match(question)
-    if not m or m.group(1).lower() in _AUXILIARY:
-        return None
-    tokens = tokenize(m.group(1))  # the shared stemmer, as the sentences are tokenised
+    if m and m.group(1).lower() not in _AUXILIARY:
+        word = m.group(1)
+    else:
+        named = _NAME_OF_Q.search(question)
+        if not named:
+            return None
+        word = named.group(1).split()[-1]  # the head of the noun phrase: "... coordinator"
+    tokens = tokenize(word)  # the shared stemmer, as the sentences are tokenised
     return tokens[0] if tokens else None
 
 
