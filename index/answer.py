@@ -153,7 +153,7 @@ class AnswerQuestionPipeline:
         view = ctx.view
         registry = with_partnerships(self.searcher.registry, view.partnership_names)
         indexed = sorted(set(view.partnership_names))
-        unknown = unknown_areas_in_query(ctx.question, registry)
+        unknown = [u for u in unknown_areas_in_query(ctx.question, registry) if not _common_words(u, view.texts)]
         if unknown and not ctx.result.partnerships_named:
             names = ", ".join(unknown)
             passing = [u for u in unknown if any(u.lower() in t.lower() for t in view.texts)]
@@ -350,6 +350,13 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
     return Citation(id=cid, partnership=h.partnership, document=h.document, source=h.source, page=h.page,
                     section=h.section, quote=c.text, chunk_id=h.chunk_id, period=h.period, date=h.date,
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
+
+
+def _common_words(name: str, texts: list[str]) -> bool:
+    """Whether every word of ``name`` also occurs in lower case in the documents: then "Safer
+    Streets" is a programme ("the streets"), not a place the index lacks ("Safer Leeds")."""
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])") for w in name.split()]
+    return all(any(p.search(t) for t in texts) for p in patterns)
 
 
 def _is_money(figure: Any) -> bool:

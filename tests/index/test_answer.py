@@ -228,6 +228,13 @@ def test_named_unknown_area_is_not_answered_from_another_borough(shires):
     assert a.abstained and not any(c.partnership == "Northshire" for c in a.citations)
 
 
+def test_a_programme_named_like_a_partnership_is_not_taken_for_an_unknown_place(shires):
+    """"Safer Schools" reads like "Safer Leeds", but "schools" is a common word in the documents."""
+    a = shires.answerer.answer("Which partnerships run Safer Schools lessons on knife crime?")
+    assert not a.abstained and "no documents for" not in a.answer
+    assert shires.answerer.answer("How does Safer Leeds tackle knife crime?").abstained
+
+
 def test_notes_flag_drafts_and_old_documents(shires):
     draft = shires.answerer.answer("What do police officers in Southshire secondary schools teach?")
     assert any("draft" in n and "Draft V0.3" in n for n in draft.notes), draft.notes
