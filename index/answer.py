@@ -34,7 +34,7 @@ from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
-_MONEY_Q = re.compile(r"\b(?:funding|funded|money|budget|costs?|cost|spend|spent|spending|grants?|pounds|invest(?:ed|ment)?)\b|£",
+_MONEY_Q = re.compile(r"\b(?:funding|funded|money|budget|costs?|spend|spent|spending|grants?|pounds|invest(?:ed|ment)?)\b|£",
                       re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?([A-Za-z][\w'-]*)", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
