@@ -36,7 +36,10 @@ from ingest.partnerships import unknown_areas_in_query, with_partnerships
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
 _MONEY_Q = re.compile(r"\b(?:funding|funded|money|budget|costs?|spend|spent|spending|grants?|pounds|invest(?:ed|ment)?)\b|£",
                       re.IGNORECASE)
-_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?([A-Za-z][\w'-]*)", re.IGNORECASE)
+#: "how many knife crime offences were ...": the noun phrase counted (up to the verb or preposition after it)
+_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?"
+                       r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
+                       r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
                    "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
 #: "Who chairs/leads/runs …?", "Who is the chair of …?": the role asked about
@@ -175,18 +178,31 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
         if _COUNT_Q.search(ctx.question):
-            counted = _HOW_MANY.search(ctx.question)  # "how many IDVAs": the figure must count IDVAs
-            key = set(tokenize(counted.group(1))) if counted else self._key_terms(ctx)
+            key = self._counted_terms(ctx)
             money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
             if not any(c.states_figure_of(key) and (not money or any(_is_money(f) for f in figures_in(c.text, c.context)))
                        for c in answering):
                 return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
 
-    def _key_terms(self, ctx: _Context, n: int = 3) -> set[str]:
-        """The question's rarest content terms in the corpus (what a figure must be a figure of)."""
-        ranked = sorted((t for t in ctx.terms if t not in _QUESTION_WORDS and not t.isdigit()), key=lambda t: -ctx.terms[t])
-        return set(ranked[:n])
+    def _counted_terms(self, ctx: _Context) -> set[str]:
+        """What a figure must be stated next to, to answer a "how many/how much" question.
+
+        "How many knife crime offences ...": the rarest word of the counted noun phrase ("hate
+        crimes": a figure of hate crimes, not of crimes). Otherwise any of the three rarest words
+        of the clause the count is asked in ("... and by how much has recorded crime gone up"),
+        or of the whole question when that clause is bare ("New Burdens funding - how much?").
+        Words the corpus never uses are the user's own ("headline priorities" for the
+        documents' "five priorities") and are passed over."""
+        counted = _HOW_MANY.search(ctx.question)
+        clause = counted.group(1) if counted else ctx.question[_COUNT_Q.search(ctx.question).start():]  # type: ignore[union-attr]
+        for phrase in (clause, ctx.question):
+            # ctx.terms: the question's content terms with their IDF, partnership names left out
+            words = [t for t in dict.fromkeys(tokenize(phrase))
+                     if t in ctx.terms and t in ctx.view.bm25 and t not in _QUESTION_WORDS and not t.isdigit()]
+            if words:
+                return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and phrase is clause else 3])
+        return set()
 
     def _uncovered_years(self, ctx: _Context) -> str | None:
         """A question about a year or period that no in-scope document covers or mentions."""

@@ -19,6 +19,8 @@ _YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _NUMBER = re.compile(r"(?<![\w/.-])(£?\d[\d,]*(?:\.\d+)?(?:%|k|m|bn)?)(?![\w/-])")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|[(),;:.]|£?\d[\d,./%-]*(?:k|m|bn)?\b")
 _BOUNDARY = {",", ";", ":", ".", "(", ")"}
+#: "1,227drug users": a grouped number glued to the next word where text extraction lost the space
+_GLUED = re.compile(r"(\d,\d{3})(?=[a-z])")
 #: numbers written as words ("two Youth PCCs"); "one" is left out: it is mostly a pronoun ("one of the ...")
 NUMBER_WORDS = {w: float(n) for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -63,7 +65,7 @@ def _is_year(tokens: list[str], i: int) -> bool:
 
 def figures_in(sentence: str, context: str = "") -> list[Figure]:
     """Figures stated in ``sentence``. ``context`` (the text before it) resolves "the same year"."""
-    tokens = _TOKEN.findall(sentence)
+    tokens = _TOKEN.findall(_GLUED.sub(r"\1 ", sentence))
     out: list[Figure] = []
     years_before = [_norm_year(y) for y in _YEAR_RE.findall(context)]
     for i, tok in enumerate(tokens):

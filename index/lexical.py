@@ -16,7 +16,10 @@ import numpy as np
 STOPWORDS = frozenset(
     "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
     "of on or our over so such than that the their them then there these they this those to was we were what "
-    "when where which who whom why will with would you your about any all also each other more most some".split()
+    "when where which who whom why will with would you your about any all also each other more most some "
+    # contractions are function words too ("a drug-using offender who isn't in treatment")
+    "isn't aren't wasn't weren't doesn't don't didn't hasn't haven't hadn't won't can't couldn't wouldn't shouldn't "
+    "it's what's who's there's that's i'm i've we're we've they're they've".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:[&'][a-z0-9]+)*")
 
@@ -59,6 +62,10 @@ class BM25Index:
             for tok in set(tokens):
                 self._postings.setdefault(tok, []).append(doc)  # type: ignore[arg-type]
         self._postings = {t: np.asarray(d, dtype=np.int64) for t, d in self._postings.items()}
+
+    def __contains__(self, token: object) -> bool:
+        """Whether any text uses this (tokenised) term."""
+        return token in self._postings
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; a term the corpus never uses gets the maximum."""

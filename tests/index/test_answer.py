@@ -212,6 +212,23 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     check_citations(shires, meetings)
 
 
+def test_a_count_is_checked_against_the_words_the_documents_use_and_the_clause_it_is_asked_in(shires):
+    # "headline" is the user's word, never the documents': the figure must count offences
+    own_word = shires.answerer.answer("How many headline knife crime offences did Northshire record in 2021/22?")
+    assert not own_word.abstained and "120" in own_word.answer, own_word.answer
+    # the count is asked in the second clause: a figure of knife crime answers it, whatever the first clause asks
+    clause = shires.answerer.answer("Which Northshire hospital mentors patients with stab wounds, and by how much "
+                                    "did knife crime rise?")
+    assert not clause.abstained and "120" in clause.answer, clause.answer
+    check_citations(shires, clause)
+
+
+def test_a_number_glued_to_the_next_word_is_still_a_figure_and_contractions_are_not_terms():
+    (figure,) = figures_in("In 2018/19 there were 1,227drug users in structured treatment.")
+    assert figure.text == "1,227" and figure.value == 1227
+    assert "isn't" not in tokenize("an offender who isn't in treatment")
+
+
 def test_a_sentence_that_refers_back_inherits_what_the_one_before_is_about():
     hit = SearchHit(rank=1, score=0.5, text="Sandwell ran a County Lines Intensification Week. In October 2022, this "
                     "included: 22 children safeguarded and 6 cuckooing visits.", partnership="Sandwell", document="d",
