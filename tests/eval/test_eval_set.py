@@ -17,7 +17,7 @@ CORPUS = REPO / "corpus" if (REPO / "corpus").is_dir() else Path("/work/shared/c
 FIELDS = {"id", "split", "kind", "persona", "question", "partnerships",
           "gold", "must_mention", "answerable"}
 GOLD_FIELDS = {"file", "partnership", "quote"}
-SPLITS = {"dev", "heldout2", "heldout3"}
+SPLITS = {"dev", "heldout2", "heldout3", "heldout4"}
 KINDS = {"fact", "figure", "which", "compare", "paraphrase", "unanswerable"}
 PERSONAS = {"policy", "onboarding", "consultant"}
 PARTNERSHIPS = {"Birmingham", "Dudley", "Sandwell", "Walsall", "Wolverhampton"}
@@ -25,7 +25,9 @@ PREFIX_TO_PARTNERSHIP = {p.lower(): p for p in PARTNERSHIPS}
 
 
 def _norm(text):
-    return re.sub(r"\s+", " ", text).strip()
+    """As ``eval.metrics.normalise`` matches quotes: whitespace collapsed, ``**`` markup stripped
+    (ingest cleaning removes it, so a quote may run across a bold span)."""
+    return re.sub(r"\s+", " ", re.sub(r"\*{2,}", "", text)).strip()
 
 
 def _load():
