@@ -37,6 +37,8 @@ _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|propor
 _MONEY_Q = re.compile(r"\b(?:funding|funded|money|budget|costs?|spend|spent|spending|grants?|pounds|invest(?:ed|ment)?)\b|£",
                       re.IGNORECASE)
 #: "how many knife crime offences were ...": the noun phrase counted (up to the verb or preposition after it)
+_MONEY_WORDS = token_set({"funding", "funded", "fund", "money", "budget", "cost", "spend", "spent", "spending", "grant",
+                          "pounds", "invest", "invested", "investment"})
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?"
                        r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
                        r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
@@ -124,7 +126,7 @@ class AnswerQuestionPipeline:
 
     def _score(self, ctx: _Context) -> None:
         view = ctx.view
-        registry = self.searcher.registry
+        registry = with_partnerships(self.searcher.registry, view.partnership_names)  # as search resolved the names
         named = [registry.get(p) for p in ctx.result.partnerships_named]
         exclude = {t for p in named if p for n in (p.name, p.full_name, *p.aliases, *p.acronyms) for t in tokenize(n)}
         exclude |= {t for p in ctx.result.partnerships_named for t in tokenize(p)}
@@ -197,9 +199,10 @@ class AnswerQuestionPipeline:
         counted = _HOW_MANY.search(ctx.question)
         clause = counted.group(1) if counted else ctx.question[_COUNT_Q.search(ctx.question).start():]  # type: ignore[union-attr]
         for phrase in (clause, ctx.question):
-            # ctx.terms: the question's content terms with their IDF, partnership names left out
-            words = [t for t in dict.fromkeys(tokenize(phrase))
-                     if t in ctx.terms and t in ctx.view.bm25 and t not in _QUESTION_WORDS and not t.isdigit()]
+            # ctx.terms: the question's content terms with their IDF, partnership names left out;
+            # "funding" is what a money question asks for (checked apart), not what it is for
+            words = [t for t in dict.fromkeys(tokenize(phrase)) if t in ctx.terms and t in ctx.view.bm25
+                     and t not in _QUESTION_WORDS and t not in _MONEY_WORDS and not t.isdigit()]
             if words:
                 return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and phrase is clause else 3])
         return set()
@@ -210,9 +213,11 @@ class AnswerQuestionPipeline:
         for m in _YEAR_IN_Q.finditer(ctx.question):
             start = int(m.group(1))
             end = m.group(2)
-            # "2017-2020" is a span of years; "2019/20" is a financial year, labelled by its start
+            # "2017-2020" is a span of years; "2019/20" is a financial year, labelled by its start,
+            # that a document must reach the end of ("2021/22" does not cover "2022/23")
             end_year = int(end) if end and len(end) == 4 else start
-            asked.append((m.group(0), start, max(start, end_year)))
+            financial = bool(end) and len(end) == 2
+            asked.append((m.group(0), start, max(start, end_year), financial))
         if not asked:
             return None
         view = ctx.view
@@ -222,8 +227,8 @@ class AnswerQuestionPipeline:
             if m.get("partnership") in scope:
                 periods[str(m.get("document"))] = (int(m.get("year_start") or 0), int(m.get("year_end") or 0), str(m.get("period", "")))
         evidence_text = " ".join(c.text for c in self._answering(ctx))
-        for text, start, end in asked:
-            covered = any(ys and ys <= end and start <= ye for ys, ye, _ in periods.values())
+        for text, start, end, financial in asked:
+            covered = any(ys and ys <= end and (start + 1 if financial else start) <= ye for ys, ye, _ in periods.values())
             mentioned = text in evidence_text or (end != start and str(start) in evidence_text and str(end)[-2:] in evidence_text)
             if not covered and not mentioned:
                 spans = sorted({p for *_, p in periods.values() if p})

@@ -35,6 +35,7 @@ Annual Report 2022-2023
 Performance
 
 In 2021/22 recorded violence grew across the county. Our analysts counted knife crime 150 offences in the same year, and robbery fell. The partnership board met six times.
+The partnership fund paid £40,000 for new CCTV cameras in the town centre.
 """,
     # Southshire: a draft strategy
     "southshire-strategy-2023.txt": """Safer Southshire Partnership
@@ -194,6 +195,9 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     ("What is the name of the Southshire police officer in secondary schools?", "don't name who"),
     ("How many youth workers does Northshire fund in A&E?", "give no figure"),  # "120 offences" counts no workers
     ("How much funding does the Northshire partnership board get?", "give no figure"),  # "met six times" is no sum of money
+    # a sum of money next to "fund" is not the sum given to the mentoring asked about
+    ("How much funding has the Endowment Fund given to the A&E mentoring in Northshire?", "give no figure"),
+    ("What did Eastshire's library service plan for 2017/18?", "not 2017/18"),  # the 2014-2017 plan ends as 2017/18 begins
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
@@ -207,6 +211,10 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     assert not chair.abstained and "detective inspector" in chair.answer
     named = shires.answerer.answer("What is the name of the Northshire MARAC chair?")
     assert not named.abstained and "detective inspector" in named.answer
+    library = shires.answerer.answer("What did Eastshire's library service plan for 2016/17?")
+    assert not library.abstained and "e-book" in library.answer
+    cctv = shires.answerer.answer("How much funding did Northshire spend on CCTV cameras?")
+    assert not cctv.abstained and "£40,000" in cctv.answer
     meetings = shires.answerer.answer("How many times did the Northshire partnership board meet?")
     assert not meetings.abstained and "six times" in meetings.answer  # a figure written as a word
     check_citations(shires, meetings)
