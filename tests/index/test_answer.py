@@ -168,6 +168,17 @@ def test_which_question_groups_by_partnership_and_names_those_without_evidence(s
     check_citations(shires, a)
 
 
+def test_a_which_question_whose_sentences_answer_only_weakly_gives_the_strongest_partnership(shires, monkeypatch):
+    """Sentences above the answer threshold but no partnership at the (here unreachable)
+    partnership threshold: the answer is the strongest partnership's, not a refusal."""
+    monkeypatch.setattr(shires.answerer.settings.answer, "partnership_threshold", 0.99)
+    a = shires.answerer.answer("Which partnerships give weapons lessons in schools?")
+    assert not a.abstained, a.answer
+    assert len(a.partnerships_with_evidence) == 1, a.answer
+    assert len({c.partnership for c in a.citations}) == 1
+    check_citations(shires, a)
+
+
 def test_compare_flag_answers_per_partnership(shires):
     a = shires.answerer.answer("knife crime in schools", Filters(partnerships=["Northshire", "Southshire"]), compare=True)
     groups = {s.partnership for s in a.statements}
