@@ -34,11 +34,14 @@ from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
-_MONEY_Q = re.compile(r"\b(?:funding|funded|money|budget|costs?|spend|spent|spending|grants?|pounds|invest(?:ed|ment)?)\b|£",
-                      re.IGNORECASE)
-#: "how many knife crime offences were ...": the noun phrase counted (up to the verb or preposition after it)
-_MONEY_WORDS = token_set({"funding", "funded", "fund", "money", "budget", "cost", "spend", "spent", "spending", "grant",
+_MONEY_TERMS = ("funding", "funded", "money", "budget", "costs?", "spend", "spent", "spending", "grants?", "pounds",
+                "invest(?:ed|ment)?")
+#: "how much funding ...": the figure must be a sum of money
+_MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
+#: the words a money question asks for the money with (tokenised), "fund" included
+_MONEY_WORDS = token_set({"fund", "funding", "funded", "money", "budget", "cost", "spend", "spent", "spending", "grant",
                           "pounds", "invest", "invested", "investment"})
+#: "how many knife crime offences were ...": the noun phrase counted (up to the verb or preposition after it)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?"
                        r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
                        r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
@@ -198,13 +201,13 @@ class AnswerQuestionPipeline:
         documents' "five priorities") and are passed over."""
         counted = _HOW_MANY.search(ctx.question)
         clause = counted.group(1) if counted else ctx.question[_COUNT_Q.search(ctx.question).start():]  # type: ignore[union-attr]
-        for phrase in (clause, ctx.question):
+        for own_clause, phrase in ((True, clause), (False, ctx.question)):
             # ctx.terms: the question's content terms with their IDF, partnership names left out;
             # "funding" is what a money question asks for (checked apart), not what it is for
             words = [t for t in dict.fromkeys(tokenize(phrase)) if t in ctx.terms and t in ctx.view.bm25
                      and t not in _QUESTION_WORDS and t not in _MONEY_WORDS and not t.isdigit()]
             if words:
-                return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and phrase is clause else 3])
+                return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and own_clause else 3])
         return set()
 
     def _uncovered_years(self, ctx: _Context) -> str | None:
