@@ -27,20 +27,19 @@ from cspkb.settings import Settings
 from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
-from index.figures import figures_in, find_disagreements
+from index.figures import find_disagreements
 from index.lexical import token_set, tokenize
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
-_MONEY_TERMS = ("funding", "funded", "money", "budget", "costs?", "spend", "spent", "spending", "grants?", "pounds",
-                "invest(?:ed|ment)?")
+_MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "spend", "spent", "spending", "grant", "grants",
+                "pounds", "invest", "invested", "investment")
 #: "how much funding ...": the figure must be a sum of money
 _MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
 #: the words a money question asks for the money with (tokenised), "fund" included
-_MONEY_WORDS = token_set({"fund", "funding", "funded", "money", "budget", "cost", "spend", "spent", "spending", "grant",
-                          "pounds", "invest", "invested", "investment"})
+_MONEY_WORDS = token_set({"fund", *_MONEY_TERMS})
 #: "how many knife crime offences were ...": the noun phrase counted (up to the verb or preposition after it)
 _HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?"
                        r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
@@ -170,7 +169,7 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The index holds no documents for {names}; it covers {', '.join(indexed)}.{extra}",
                                  nearby=False)
         answering = self._answering(ctx)
-        uncovered = self._uncovered_years(ctx) if (ctx.scope or answering) else None
+        uncovered = self._uncovered_years(ctx, answering) if (ctx.scope or answering) else None
         if uncovered:  # the most specific reason first: "cover 2022-2025, not 2012"
             return self._abstain(ctx, uncovered)
         if not answering:
@@ -185,7 +184,7 @@ class AnswerQuestionPipeline:
         if _COUNT_Q.search(ctx.question):
             key = self._counted_terms(ctx)
             money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
-            if not any(c.states_figure_of(key) and (not money or any(_is_money(f) for f in figures_in(c.text, c.context)))
+            if not any(c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))
                        for c in answering):
                 return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
@@ -210,7 +209,7 @@ class AnswerQuestionPipeline:
                 return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and own_clause else 3])
         return set()
 
-    def _uncovered_years(self, ctx: _Context) -> str | None:
+    def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate]) -> str | None:
         """A question about a year or period that no in-scope document covers or mentions."""
         asked = []
         for m in _YEAR_IN_Q.finditer(ctx.question):
@@ -224,12 +223,12 @@ class AnswerQuestionPipeline:
         if not asked:
             return None
         view = ctx.view
-        scope = set(ctx.scope) or {c.hit.partnership for c in self._answering(ctx)}
+        scope = set(ctx.scope) or {c.hit.partnership for c in answering}
         periods = {}
         for m in view.metas:
             if m.get("partnership") in scope:
                 periods[str(m.get("document"))] = (int(m.get("year_start") or 0), int(m.get("year_end") or 0), str(m.get("period", "")))
-        evidence_text = " ".join(c.text for c in self._answering(ctx))
+        evidence_text = " ".join(c.text for c in answering)
         for text, start, end, financial in asked:
             covered = any(ys and ys <= end and (start + 1 if financial else start) <= ye for ys, ye, _ in periods.values())
             mentioned = text in evidence_text or (end != start and str(start) in evidence_text and str(end)[-2:] in evidence_text)
@@ -424,7 +423,7 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
         citations.append(cit)
         said = statements and statements[-1].text.startswith(f"Under “{c.heading}”")
         text = f"Under “{c.heading}”: {X.spoken(c.text)}" if c.heading and not said else X.spoken(c.text)
-        stated = figures_in(c.text, c.context) if figures else []
+        stated = c.figures if figures else []
         if stated:
             periods = ", ".join(dict.fromkeys(f.period for f in stated if f.period))
             text += f" ({'for ' + periods + '; ' if periods else ''}source: {c.hit.document}"

@@ -12,11 +12,12 @@ covers) and, for cross-partnership questions, takes the best few per partnership
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
-from index.figures import figures_in
+from index.figures import Figure, figures_in
 from index.lexical import tokenize
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line
@@ -57,9 +58,14 @@ class Candidate:
     rank: float | None = None  # the score plus what the sentence adds (see ``score``); None: the score
     heading: str = ""  # set when the section heading supplies question terms the sentence lacks
 
+    @cached_property
+    def figures(self) -> list[Figure]:
+        """The figures the sentence states (its context resolves "the same year")."""
+        return figures_in(self.text, self.context)
+
     def states_figure_of(self, terms: set[str], window: int = 6) -> bool:
         """States a number (not a year or a date) within ``window`` words of one of ``terms``."""
-        figures = {f.text.lower() for f in figures_in(self.text, self.context)}
+        figures = {f.text.lower() for f in self.figures}
         if not figures:
             return False
         words = self.text.split()
@@ -128,7 +134,7 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
         items += 1
     if not items:
         return c
-    return Candidate(text[c.start:end], c.hit, c.start, end, c.context, c.score, c.coverage, c.rank, c.heading)
+    return replace(c, text=text[c.start:end], end=end)
 
 
 def spoken(text: str) -> str:

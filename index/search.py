@@ -204,8 +204,8 @@ class Searcher:
         def top(scores: np.ndarray) -> list[int]:
             return idx[np.argsort(-scores[idx], kind="stable")][:n].tolist()
 
-        lexical = idx[np.argsort(-lex[idx], kind="stable")][:n]
-        rankings, weights = [top(cos), lexical[lex[lexical] > 0].tolist()], [r.dense_weight, r.lexical_weight]
+        lexical = [i for i in top(lex) if lex[i] > 0]  # a chunk sharing no term is not ranked lexically
+        rankings, weights = [top(cos), lexical], [r.dense_weight, r.lexical_weight]
         if topic_cos is not None:
             rankings.append(top(topic_cos))
             weights = [r.dense_weight / 2, r.lexical_weight, r.dense_weight / 2]

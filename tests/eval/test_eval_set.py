@@ -1,14 +1,15 @@
 """Sanity checks for the CSP retrieval/QA evaluation set (eval/questions.jsonl).
 
-Stdlib + pytest only.  Corpus location: <repo>/corpus if present, else
-/work/shared/corpus.
+Stdlib, pytest and the quote matching of ``eval.metrics`` (itself stdlib only).
+Corpus location: <repo>/corpus if present, else /work/shared/corpus.
 """
 import json
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+
+from eval.metrics import normalise
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = REPO / "eval" / "questions.jsonl"
@@ -24,10 +25,9 @@ PARTNERSHIPS = {"Birmingham", "Dudley", "Sandwell", "Walsall", "Wolverhampton"}
 PREFIX_TO_PARTNERSHIP = {p.lower(): p for p in PARTNERSHIPS}
 
 
-def _norm(text):
-    """As ``eval.metrics.normalise`` matches quotes: whitespace collapsed, ``**`` markup stripped
-    (ingest cleaning removes it, so a quote may run across a bold span)."""
-    return re.sub(r"\s+", " ", re.sub(r"\*{2,}", "", text)).strip()
+#: as the metrics match quotes: whitespace collapsed, ``**`` markup stripped (ingest cleaning
+#: removes it, so a quote may run across a bold span)
+_norm = normalise
 
 
 def _load():
