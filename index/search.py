@@ -193,7 +193,7 @@ class Searcher:
         return _sigmoid(a * np.asarray(cosine, dtype=np.float64) + b * np.asarray(coverage, dtype=np.float64) + c)
 
     def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray,
-                     topic_cos: np.ndarray | None = None) -> list[int]:
+                     topic_cos: np.ndarray | None = None, lexical_share: float = 1.0) -> list[int]:
         """Indices in ``idx`` ordered by RRF of their dense and lexical ranks; with ``topic_cos``
         the dense weight is shared between the question's and its topic's dense ranks."""
         if idx.size == 0:
@@ -205,10 +205,11 @@ class Searcher:
             return idx[np.argsort(-scores[idx], kind="stable")][:n].tolist()
 
         lexical = [i for i in top(lex) if lex[i] > 0]  # a chunk sharing no term is not ranked lexically
-        rankings, weights = [top(cos), lexical], [r.dense_weight, r.lexical_weight]
+        lw = r.lexical_weight * lexical_share
+        rankings, weights = [top(cos), lexical], [r.dense_weight, lw]
         if topic_cos is not None:
             rankings.append(top(topic_cos))
-            weights = [r.dense_weight / 2, r.lexical_weight, r.dense_weight / 2]
+            weights = [r.dense_weight / 2, lw, r.dense_weight / 2]
         fused = reciprocal_rank_fusion(rankings, k=r.rrf_k, weights=weights)
         return sorted(fused, key=lambda i: -fused[i])
 
@@ -241,12 +242,13 @@ class Searcher:
             # the question's vector; rank densely by the topic alone
             rank_cos, topic_cos = topic_cos, None
 
+        share = self._lexical_share(coverage, eligible)
         partnerships = sorted({str(view.partnership[i]) for i in eligible})
         result.partnerships_searched = partnerships
         if plan.cross and r.per_partnership and len(partnerships) > 1:
             per: dict[str, list[int]] = {}
             for p in partnerships:
-                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos)
+                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos, share)
                 order = self._rerank(plan.text, order, view, rel)
                 if order and (rel[order[0]] >= r.partnership_floor or p in plan.partnerships):
                     per[p] = order
@@ -260,10 +262,10 @@ class Searcher:
                         chosen.append(per[p][depth])
                 depth += 1
             if len(chosen) < k:  # fill with the best remaining overall
-                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos) if i not in chosen]
+                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share) if i not in chosen]
                 chosen += rest[: k - len(chosen)]
         else:
-            order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos), view, rel)
+            order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos, share), view, rel)
             chosen = order[:k]
 
         for rank, i in enumerate(chosen, start=1):
@@ -271,6 +273,17 @@ class Searcher:
         result.found = any(h.score >= r.floor for h in result.hits)
         result.partnerships_with_evidence = sorted({h.partnership for h in result.hits if h.score >= r.floor})
         return result
+
+    def _lexical_share(self, coverage: np.ndarray, eligible: np.ndarray) -> float:
+        """How much to trust the lexical ranking for this question, in (0, 1]: the share of its
+        (IDF-weighted) words that the best-covering passages contain, relative to
+        ``lexical_confidence``. A question in the user's own words, which the documents share
+        few words with, is ranked mostly by meaning."""
+        full = self.settings.retrieval.lexical_confidence
+        if not full or eligible.size == 0:
+            return 1.0
+        best = float(np.sort(coverage[eligible])[-3:].mean())
+        return float(np.clip(best / full, self.settings.retrieval.lexical_min_share, 1.0))
 
     def _rerank(self, query: str, order: list[int], view: CorpusView, rel: np.ndarray) -> list[int]:
         if self._reranker is None or not order:

@@ -199,6 +199,19 @@ def test_topic_ranking_shares_the_dense_weight_in_fusion(shires):
     assert set(order[:2]) == {0, 2} and order[-1] == 1  # the topic's best joins the question's best
 
 
+def test_a_question_the_documents_share_few_words_with_is_ranked_mostly_by_meaning(shires):
+    """The lexical ranking's weight follows how much of the question the best passages contain."""
+    searcher = shires.searcher
+    r = searcher.settings.retrieval
+    idx = np.arange(4)
+    assert searcher._lexical_share(np.array([0.8, 0.7, 0.6, 0.0]), idx) == 1.0  # the documents' own words
+    assert searcher._lexical_share(np.array([0.2, 0.2, 0.2, 0.0]), idx) == pytest.approx(0.2 / r.lexical_confidence)
+    assert searcher._lexical_share(np.array([0.05, 0.0, 0.0, 0.0]), idx) == r.lexical_min_share  # never nothing
+    cos, lex = np.array([0.9, 0.5, 0.4]), np.array([0.1, 2.0, 1.0])  # dense and lexical disagree
+    assert searcher._fused_order(idx[:3], cos, lex)[0] == 1
+    assert searcher._fused_order(idx[:3], cos, lex, lexical_share=0.25)[0] == 0  # meaning decides
+
+
 def test_partnership_floor_decides_which_partnerships_get_a_reserved_place(shires, monkeypatch):
     searcher = shires.searcher
     view = searcher.view()
@@ -218,7 +231,7 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     view = searcher.view()
     calls = []
     real = searcher._fused_order
-    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None: calls.append((cos, topic_cos)) or real(idx, cos, lex, topic_cos))
+    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0: calls.append((cos, topic_cos)) or real(idx, cos, lex, topic_cos, share))
     searcher.search("What does Northshire do about knife crime?")
     registry = with_partnerships(searcher.registry, view.partnership_names)
     topic = analyse("What does Northshire do about knife crime?", registry, view.glossary).topic
