@@ -20,8 +20,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-#: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text.
-PIPELINE_VERSION = "6"
+#: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text or its sentences.
+PIPELINE_VERSION = "7"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -143,6 +143,7 @@ class AnswerSettings(BaseModel):
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
     specificity_weight: float = Field(default=0.1, description="Among sentences that answer, weight of what a sentence adds beyond the question (names, figures) when choosing which to show.")
     relative_cut: float = Field(default=0.5, description="In a single answer, sentences below this share of the best sentence's score are left out.")
+    facets: bool = Field(default=True, description="A question that asks several things gets, for each, the sentence that covers it best.")
     passages: int = Field(default=8, description="Retrieved passages the answer draws on.")
     per_partnership_passages: int = Field(default=5, description="Passages per partnership for cross-partnership questions.")
     stale_years: float = Field(default=3.0, description="Flag documents this much older than the newest in the index.")

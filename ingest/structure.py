@@ -160,6 +160,8 @@ def parse_blocks(pages: list[Page]) -> list[Block]:
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "no", "cllr", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "inc",
                   "ltd", "co", "para", "fig", "cf", "al"}
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(£]?[A-Z0-9])")
+#: a list item's number ("- 1.", "2.", "iv."): it begins the item's sentence, it is not one
+_ENUMERATOR = re.compile(r"[-•*]?\s*(?:\d{1,3}|[ivx]{1,4})\.", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -169,7 +171,7 @@ def split_sentences(text: str) -> list[str]:
     for m in _SENTENCE_END.finditer(text):
         before = text[start : m.start()].split()
         last = before[-1].lower().rstrip(".") if before else ""
-        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or _ENUMERATOR.fullmatch(text[start:m.start() + 1].strip()):
             continue
         end = m.end()
         sentences.append(text[start:end].strip())

@@ -46,6 +46,12 @@ def test_sentence_splitter_keeps_abbreviations_and_initials():
     ]
 
 
+def test_a_list_items_number_begins_its_sentence():
+    assert split_sentences("- 1. Reducing serious crime") == ["- 1. Reducing serious crime"]
+    assert split_sentences("2. Stopping violence. It starts early.") == ["2. Stopping violence.", "It starts early."]
+    assert split_sentences("See page 3. Then read on.") == ["See page 3.", "Then read on."]
+
+
 def test_long_paragraph_splits_only_at_sentence_ends():
     sentences = [f"Sentence number {i} describes a partnership action in some detail here." for i in range(80)]
     chunks = chunk_document([Page(None, "Heading One\n\n" + " ".join(sentences))], _meta(), "abc", CFG)
