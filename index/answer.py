@@ -262,6 +262,7 @@ class AnswerQuestionPipeline:
     def _extract(self, ctx: _Context, *, cross: bool) -> tuple[list[Statement], list[Citation]]:
         cfg = self.settings.answer
         answering = self._answering(ctx)
+        parts = X.question_parts(ctx.question, ctx.terms) if cfg.facets else []
         if cross and len({c.hit.partnership for c in answering}) > 1:
             best: dict[str, float] = {}
             for c in answering:
@@ -273,13 +274,16 @@ class AnswerQuestionPipeline:
                 floor = max(best.values())
             chosen = X.select([c for c in answering if c.hit.partnership in qualifying], limit=0,
                               min_score=min(floor, cfg.partnership_threshold), per_group=cfg.per_partnership_sentences,
-                              group_of=lambda c: c.hit.partnership)
+                              group_of=lambda c: c.hit.partnership,
+                              first=[f for p in qualifying for f in X.facet_picks(
+                                  [c for c in answering if c.hit.partnership == p], parts, min_score=cfg.answer_threshold)])
             order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))
             chosen.sort(key=lambda c: (order.index(c.hit.partnership), -X.rank_of(c)))
         else:
             top = max(c.score for c in answering)
             chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top),
-                              per_passage=cfg.max_per_passage)
+                              per_passage=cfg.max_per_passage,
+                              first=X.facet_picks(answering, parts, min_score=cfg.answer_threshold))
         statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question))
         self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)
         return renumber(statements, citations)

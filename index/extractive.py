@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from index.figures import Figure, figures_in
-from index.lexical import tokenize
+from index.lexical import token_set, tokenize
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line
 from ingest.structure import TERMINAL, line_cells, line_units
@@ -102,7 +102,7 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
     return out
 
 
-_ITEM = re.compile(r"^(\s*)-\s+")
+_ITEM = re.compile(r"^(\s*)(?:-|\d{1,2}[.)])\s+")  # "- item" or "1. item"
 
 
 def _depth(line: str) -> int | None:
@@ -113,7 +113,7 @@ def _depth(line: str) -> int | None:
 
 def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candidate:
     """The candidate extended over the list it introduces, as one exact span of its passage:
-    a sentence ending in ':' carries the list lines that follow it, and a list line carries the
+    a sentence ending in ':' (or a line without an ending) carries the list lines that follow it, and a list line carries the
     items nested under it ("the Four P approach ...: A fifth P ..." and its Pursue/Protect/
     Prepare/Prevent lines). Otherwise the candidate itself."""
     text = c.hit.text
@@ -122,10 +122,12 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
     if text[c.end:line_end].strip():
         return c  # not the last sentence of its line
     own = _depth(text[text.rfind("\n", 0, c.start) + 1:line_end])
+    # "... as follows:", or a lead-in whose colon the PDF lost ("Success will be measured by")
+    introduces = c.text.endswith(":") or (own is None and not c.text.endswith(TERMINAL))
     end, items, words = c.end, 0, len(c.text.split())
     for line in text[line_end + 1:].split("\n"):
         depth = _depth(line)
-        if depth is None or not (c.text.endswith(":") or (own is not None and depth > own)):
+        if depth is None or not (introduces or (own is not None and depth > own)):
             break
         words += len(line.split())
         if items >= max_items or words > max_words:
@@ -149,9 +151,18 @@ _REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\
                           re.IGNORECASE)
 
 
+#: the words a question is asked with, not what it is about ("does either say how ...",
+#: "who is named as ..."): rare in the documents, so their IDF would make them count most
+ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "mentions", "mentioned", "describe",
+                          "describes", "described", "explain", "explains", "give", "gives", "given", "put", "go", "going",
+                          "goes", "either", "neither", "anything", "anywhere", "anyone", "something", "named", "exactly",
+                          "actually", "really", "please", "kind", "sort"})
+
+
 def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[str, float]:  # type: ignore[valid-type]
-    """IDF weight of each distinct content term of the question, minus ``exclude``."""
-    return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in exclude}
+    """IDF weight of each distinct content term of the question, minus ``exclude`` and the
+    words it is asked with."""
+    return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in exclude and t not in ASKING_WORDS}
 
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
@@ -202,6 +213,41 @@ def specificity(text: str, terms: dict[str, float], saturation: int = 4, known: 
     return min(1.0, len(found) / saturation)
 
 
+#: where a question asks a further thing: "?", ";", ", and ...", "... and who/how ...", " - "
+_PART_BREAK = re.compile(r"[?;]|,\s*(?:and|or|plus)\s+|\s+(?:and|or)\s+(?=(?:who|what|which|how|when|where|why|whether|is|are|was|"
+                         r"were|does|do|did|has|have|will|can)\b)|\s+[-–—]\s+", re.IGNORECASE)
+
+
+def question_parts(question: str, terms: dict[str, float]) -> list[dict[str, float]]:
+    """The terms of each thing a question asks ("who chairs the reviews, and which organisation
+    helps with the training?" asks two), for parts with terms of their own; [] when it asks one."""
+    parts = []
+    for piece in _PART_BREAK.split(question):
+        own = {t: terms[t] for t in tokenize(piece) if t in terms}
+        if own and own not in parts:
+            parts.append(own)
+    return parts if len(parts) > 1 else []
+
+
+def part_coverage(c: Candidate, part: dict[str, float]) -> float:
+    """The IDF-weighted share of one part's terms the sentence (or its heading) contains."""
+    words = set(tokenize(c.text)) | {t for p in c.hit.trail.split(" > ") for t in tokenize(p)}
+    return sum(w for t, w in part.items() if t in words) / (sum(part.values()) or 1.0)
+
+
+def facet_picks(cands: list[Candidate], parts: list[dict[str, float]], *, min_score: float,
+                min_coverage: float = 0.5) -> list[Candidate]:
+    """For each part of a question that asks several things, the answering sentence that covers
+    that part best (ties: the better score), so no part goes unanswered."""
+    picks: list[Candidate] = []
+    for part in parts:
+        best = max(((part_coverage(c, part), c.score, i) for i, c in enumerate(cands) if c.score >= min_score),
+                   default=None)
+        if best and best[0] >= min_coverage and cands[best[2]] not in picks:
+            picks.append(cands[best[2]])
+    return picks
+
+
 def rank_of(c: Candidate) -> float:
     """The order in which answering sentences are chosen and shown (the score when unranked)."""
     return c.score if c.rank is None else c.rank
@@ -212,7 +258,8 @@ def _similar(a: set[str], b: set[str]) -> bool:
 
 
 def select(cands: list[Candidate], *, limit: int, min_score: float, per_group: int | None = None,
-           group_of: "callable | None" = None, per_passage: int | None = None) -> list[Candidate]:  # type: ignore[valid-type]
+           group_of: "callable | None" = None, per_passage: int | None = None,
+           first: list[Candidate] | None = None) -> list[Candidate]:  # type: ignore[valid-type]
     """Best-scoring candidates, at most ``limit`` (and ``per_group`` per group, ``per_passage``
     from one passage), no near-duplicates. The best candidate of each group is kept even below
     ``min_score`` when groups are used, so every partnership with evidence is represented."""
@@ -220,21 +267,24 @@ def select(cands: list[Candidate], *, limit: int, min_score: float, per_group: i
     chosen_words: list[set[str]] = []
     counts: dict[str, int] = {}
     from_passage: dict[str, int] = {}
-    for c in sorted(cands, key=lambda c: -rank_of(c)):
+    firsts = [c for c in first or [] if c in cands]
+    for c in firsts + sorted((c for c in cands if c not in firsts), key=lambda c: -rank_of(c)):
         group = group_of(c) if group_of else ""
         if per_group is not None and counts.get(group, 0) >= per_group:
             continue
         if per_passage is not None and from_passage.get(c.hit.chunk_id, 0) >= per_passage:
             continue
-        if c.score < min_score and (per_group is None or counts.get(group, 0) > 0):
+        if c.score < min_score and c not in firsts and (per_group is None or counts.get(group, 0) > 0):
             continue
         words = set(tokenize(c.text))
         if any(_similar(words, w) for w in chosen_words):
             continue
         chosen.append(c)
         chosen_words.append(words)
+        if c in firsts:
+            continue  # answers a part of the question: on top of the limits
         counts[group] = counts.get(group, 0) + 1
         from_passage[c.hit.chunk_id] = from_passage.get(c.hit.chunk_id, 0) + 1
-        if per_group is None and len(chosen) >= limit:
+        if per_group is None and len(chosen) - len(firsts) >= limit:
             break
     return chosen

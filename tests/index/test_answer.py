@@ -477,3 +477,37 @@ def test_an_indented_bullet_stays_nested_under_the_one_before():
 
     blocks = parse_blocks([Page(None, "- The Four P approach:\n - Pursue: disrupt networks\n- Another item")])
     assert [b.text for b in blocks] == ["- The Four P approach:", "  - Pursue: disrupt networks", "- Another item"]
+
+
+def test_the_words_a_question_is_asked_with_are_not_its_terms():
+    terms = X.question_terms("Does either report say how risk will be managed?", lambda t: 1.0, set())
+    assert {"report", "risk", "manag"} <= set(terms) and not {"either", "say"} & set(terms)
+
+
+def test_a_question_that_asks_several_things_gets_a_sentence_for_each():
+    terms = {t: 1.0 for t in tokenize("Birmingham Community Trigger chair reviews organisation training")}
+    parts = X.question_parts("Community Trigger - who will chair the reviews, and which organisation does the training?", terms)
+    assert [set(p) for p in parts] == [set(tokenize("Community Trigger")), set(tokenize("chair reviews")),
+                                       set(tokenize("organisation training"))]
+    assert X.question_parts("Who chairs the Community Trigger reviews?", terms) == []  # one ask
+    hit = SearchHit(rank=1, score=0.9, text="", partnership="P", document="D", source="s", page=1, section=None, chunk_id="c")
+    said = [X.Candidate(t, hit, 0, 1, "", score=0.6 - i / 100) for i, t in enumerate((
+        "The Community Trigger process was reviewed this year.", "Victims asked for a Community Trigger 37 times.",
+        "Community Trigger requests now get a quick supportive service."))]
+    chair = X.Candidate("Independent people will chair the reviews.", hit, 0, 1, "", score=0.3)
+    trainer = X.Candidate("A local organisation is writing the training.", hit, 0, 1, "", score=0.25)
+    cands = said + [chair, trainer]
+    picks = X.facet_picks(cands, parts, min_score=0.2)
+    assert chair in picks and trainer in picks
+    assert [c for c in X.select(cands, limit=2, min_score=0.2) if c in (chair, trainer)] == []  # without the parts
+    chosen = X.select(cands, limit=2, min_score=0.2, first=picks)
+    assert chair in chosen and trainer in chosen and len(chosen) == 2 + len(picks)  # on top of the limit
+
+
+def test_a_lead_in_without_its_colon_carries_the_numbered_list_after_it():
+    text = "How we do it.\nSuccess will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported\nNext part."
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c", trail="Success will be measured by")
+    lead = X.with_list(next(c for c in X.candidates([hit]) if c.text == "Success will be measured by"))
+    assert lead.text == "Success will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported"
+    assert X.spoken(lead.text) == "Success will be measured by Fewer knife crimes in parks; More victims supported"
