@@ -134,6 +134,9 @@ class AnswerQuestionPipeline:
         exclude |= {t for p in ctx.result.partnerships_named for t in tokenize(p)}
         expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
         ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, exclude)
+        # a word no document uses ("headline priorities") no sentence can contain: left in, it
+        # would only lower every sentence's coverage alike
+        ctx.terms = {t: w for t, w in ctx.terms.items() if t in view.bm25} or ctx.terms
         ctx.cands = X.candidates(ctx.evidence)
         if ctx.cands:
             # sentences are compared with the question's topic (names removed: the scope is already set)

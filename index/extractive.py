@@ -123,7 +123,8 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
         return c  # not the last sentence of its line
     own = _depth(text[text.rfind("\n", 0, c.start) + 1:line_end])
     # "... as follows:", or a lead-in whose colon the PDF lost ("Success will be measured by")
-    introduces = c.text.endswith(":") or (own is None and not c.text.endswith(TERMINAL))
+    lead = c.text.rstrip(" -–")  # "Priorities for 2021/22 are: -"
+    introduces = lead.endswith(":") or (own is None and not lead.endswith(TERMINAL))
     end, items, words = c.end, 0, len(c.text.split())
     for line in text[line_end + 1:].split("\n"):
         depth = _depth(line)

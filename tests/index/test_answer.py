@@ -511,3 +511,15 @@ def test_a_lead_in_without_its_colon_carries_the_numbered_list_after_it():
     lead = X.with_list(next(c for c in X.candidates([hit]) if c.text == "Success will be measured by"))
     assert lead.text == "Success will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported"
     assert X.spoken(lead.text) == "Success will be measured by Fewer knife crimes in parks; More victims supported"
+    text = "Priorities for 2021/22 are: -\n 1. Reducing violent crime\n 2. Reducing reoffending\nThe board meets."
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    assert X.with_list(X.candidates([hit])[0]).text == text.rsplit("\n", 1)[0]  # a stray dash after the colon
+
+
+def test_words_the_documents_never_use_do_not_dilute_how_well_a_sentence_answers(shires, monkeypatch):
+    scored = []
+    real = X.score
+    monkeypatch.setattr(X, "score", lambda cands, terms, *a, **k: scored.append(dict(terms)) or real(cands, terms, *a, **k))
+    shires.answerer.answer("Which lessons do Northshire schools run on weapons, quizzically?")
+    assert scored and "quizzic" not in scored[-1] and {"lesson", "school", "weapon"} <= set(scored[-1])
