@@ -511,7 +511,7 @@ def test_a_lead_in_without_its_colon_carries_the_numbered_list_after_it():
     lead = X.with_list(next(c for c in X.candidates([hit]) if c.text == "Success will be measured by"))
     assert lead.text == "Success will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported"
     assert X.spoken(lead.text) == "Success will be measured by Fewer knife crimes in parks; More victims supported"
-    text = "Priorities for 2021/22 are: -\n 1. Reducing violent crime\n 2. Reducing reoffending\nThe board meets."
+    text = "The priorities the board set for 2021/22 after the consultation are: -\n 1. Reducing violent crime\n 2. Reducing reoffending\nThe board meets."
     hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
                     chunk_id="c")
     assert X.with_list(X.candidates([hit])[0]).text == text.rsplit("\n", 1)[0]  # a stray dash after the colon
