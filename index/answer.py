@@ -271,15 +271,16 @@ class AnswerQuestionPipeline:
             for c in answering:
                 best[c.hit.partnership] = max(best.get(c.hit.partnership, 0.0), c.score)
             qualifying = {p for p, v in best.items() if v >= cfg.partnership_threshold or p in ctx.scope}
-            floor = cfg.partnership_threshold
             if not qualifying:  # sentences answer, but none strongly: the strongest partnership's, not none
                 qualifying = {max(best, key=best.__getitem__)}
-                floor = max(best.values())
-            chosen = X.select([c for c in answering if c.hit.partnership in qualifying], limit=0,
-                              min_score=min(floor, cfg.partnership_threshold), per_group=cfg.per_partnership_sentences,
-                              group_of=lambda c: c.hit.partnership,
-                              first=[f for p in qualifying for f in X.facet_picks(
-                                  [c for c in answering if c.hit.partnership == p], parts, min_score=cfg.answer_threshold)])
+            # whether a partnership has evidence is decided above; its sentences are then chosen
+            # as for a single-partnership answer
+            chosen = []
+            for p in qualifying:
+                own = [c for c in answering if c.hit.partnership == p]
+                chosen += X.select(own, limit=cfg.per_partnership_sentences,
+                                   min_score=max(cfg.answer_threshold, cfg.relative_cut * best[p]),
+                                   first=X.facet_picks(own, parts, min_score=cfg.answer_threshold))
             order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))
             chosen.sort(key=lambda c: (order.index(c.hit.partnership), -X.rank_of(c)))
         else:

@@ -258,34 +258,29 @@ def _similar(a: set[str], b: set[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.6
 
 
-def select(cands: list[Candidate], *, limit: int, min_score: float, per_group: int | None = None,
-           group_of: "callable | None" = None, per_passage: int | None = None,
-           first: list[Candidate] | None = None) -> list[Candidate]:  # type: ignore[valid-type]
-    """Best-scoring candidates, at most ``limit`` (and ``per_group`` per group, ``per_passage``
-    from one passage), no near-duplicates. The best candidate of each group is kept even below
-    ``min_score`` when groups are used, so every partnership with evidence is represented."""
+def select(cands: list[Candidate], *, limit: int, min_score: float, per_passage: int | None = None,
+           first: list[Candidate] | None = None) -> list[Candidate]:
+    """Best-ranked candidates scoring at least ``min_score``, at most ``limit`` (``per_passage``
+    from one passage), no near-duplicates. ``first`` (each answering a part of the question)
+    come before the rest and on top of the limits."""
+    firsts = [c for c in first or [] if c in cands]
     chosen: list[Candidate] = []
     chosen_words: list[set[str]] = []
-    counts: dict[str, int] = {}
+    taken = 0  # chosen under the limits
     from_passage: dict[str, int] = {}
-    firsts = [c for c in first or [] if c in cands]
     for c in firsts + sorted((c for c in cands if c not in firsts), key=lambda c: -rank_of(c)):
-        group = group_of(c) if group_of else ""
-        if per_group is not None and counts.get(group, 0) >= per_group:
-            continue
-        if per_passage is not None and from_passage.get(c.hit.chunk_id, 0) >= per_passage:
-            continue
-        if c.score < min_score and c not in firsts and (per_group is None or counts.get(group, 0) > 0):
+        extra = c in firsts
+        if not extra and (c.score < min_score or from_passage.get(c.hit.chunk_id, 0) >= (per_passage or limit)):
             continue
         words = set(tokenize(c.text))
         if any(_similar(words, w) for w in chosen_words):
             continue
         chosen.append(c)
         chosen_words.append(words)
-        if c in firsts:
-            continue  # answers a part of the question: on top of the limits
-        counts[group] = counts.get(group, 0) + 1
+        if extra:
+            continue
+        taken += 1
         from_passage[c.hit.chunk_id] = from_passage.get(c.hit.chunk_id, 0) + 1
-        if per_group is None and len(chosen) - len(firsts) >= limit:
+        if taken >= limit:
             break
     return chosen

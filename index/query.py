@@ -21,7 +21,7 @@ _CROSS = re.compile(
     r"|\b(?:which|how many)\s+(?:of\s+the\s+)?(?:(?!(?:do|does|did|is|are|was|were|has|have|had)\b)[\w-]+\s+){1,3}?"
     r"(?:partnerships|boroughs|csps|councils|local\s+authorities)\b"
     r"|\bcompar(?:e|es|ed|ing|ison)\b|\bacross\b|\b(?:each|every|all|both)\s+(?:of\s+the\s+)?(?:partnerships?|boroughs?|csps?|areas?)\b"
-    r"|\bdiffer(?:ence|ences|ent)?\s+(?:between|from)\b|\bversus\b|\bvs\.?\s|\bside by side\b|\bany\s+(?:partnership|borough|csp)s?\b",
+    r"|\bdiffer(?:ence|ences|ent)?\s+(?:between|from)\b|\bversus\b|\bvs\.?\s|\bside by side\b|\b(?:any|none)\s+(?:of\s+the\s+)?(?:partnership|borough|csp)s?\b",
     re.IGNORECASE,
 )
 

@@ -523,3 +523,22 @@ def test_words_the_documents_never_use_do_not_dilute_how_well_a_sentence_answers
     monkeypatch.setattr(X, "score", lambda cands, terms, *a, **k: scored.append(dict(terms)) or real(cands, terms, *a, **k))
     shires.answerer.answer("Which lessons do Northshire schools run on weapons, quizzically?")
     assert scored and "quizzic" not in scored[-1] and {"lesson", "school", "weapon"} <= set(scored[-1])
+
+
+def test_a_qualifying_partnerships_sentences_are_chosen_as_in_a_single_answer(shires, monkeypatch):
+    """The partnership threshold decides whether a partnership has evidence; its further sentences
+    then need only what a single-partnership answer asks (half its best), not the threshold."""
+    cfg = shires.settings.answer
+    scores = {"Youth workers in A&E": 0.5, "Schools across Northshire": (cfg.partnership_threshold + 0.25) / 2,
+              "Police officers based in secondary schools": 0.5}
+    assert cfg.relative_cut * 0.5 <= scores["Schools across Northshire"] < cfg.partnership_threshold
+
+    def fake_score(cands, *a, **k):
+        for c in cands:
+            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
+            c.rank = None
+    monkeypatch.setattr(X, "score", fake_score)
+    answer = shires.answerer.answer("Compare how Northshire and Southshire tackle knife crime")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("Schools across Northshire") for q in quotes), quotes
+    assert any(q.startswith("Police officers based") for q in quotes)

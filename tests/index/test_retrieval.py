@@ -86,6 +86,8 @@ def test_glossary_comes_from_the_documents_and_expands_both_ways():
     ("Which of the five boroughs fund IDVAs?", True),
     ("What does the partnership do about drugs?", False),
     ("Which offences does the Northshire strategy want reported?", False),
+    ("Does any of the partnerships mention sex work? Which ones?", True),
+    ("Do any boroughs fund IDVAs?", True),
 ])
 def test_cross_partnership_intent(query, cross):
     assert analyse(query, REGISTRY, {}).cross is cross
