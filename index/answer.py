@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -129,9 +130,7 @@ class AnswerQuestionPipeline:
     def _score(self, ctx: _Context) -> None:
         view = ctx.view
         registry = with_partnerships(self.searcher.registry, view.partnership_names)  # as search resolved the names
-        named = [registry.get(p) for p in ctx.result.partnerships_named]
-        exclude = {t for p in named if p for n in (p.name, p.full_name, *p.aliases, *p.acronyms) for t in tokenize(n)}
-        exclude |= {t for p in ctx.result.partnerships_named for t in tokenize(p)}
+        exclude = _partnership_words(ctx, registry)
         expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
         ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, exclude)
         # a word no document uses ("headline priorities") no sentence can contain: left in, it
@@ -181,7 +180,9 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The {', '.join(ctx.scope)} documents in the index don't cover this.")
         role = _who_role(ctx.question)
         asked = set(tokenize(ctx.question))
-        if role and not any(_names_role_holder(c, role, asked) for c in answering):
+        # "Who chairs Dudley's Prevent Delivery Group?": the body whose role is asked about
+        bodies = [b for m in _NAMED.finditer(ctx.question) if len(b := set(tokenize(m.group(0))) - _partnership_words(ctx, registry)) >= 2]
+        if role and not any(_names_role_holder(c, role, asked, bodies) for c in answering):
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
         if _COUNT_Q.search(ctx.question):
@@ -370,6 +371,13 @@ class AnswerQuestionPipeline:
         return self._synthesiser
 
 
+def _partnership_words(ctx: _Context, registry: Any) -> set[str]:
+    """The tokens of the partnerships the question names: their names, full names, aliases and acronyms."""
+    named = [registry.get(p) for p in ctx.result.partnerships_named]
+    words = {t for p in named if p for n in (p.name, p.full_name, *p.aliases, *p.acronyms) for t in tokenize(n)}
+    return words | {t for p in ctx.result.partnerships_named for t in tokenize(p)}
+
+
 def _doc_year(meta: dict[str, Any]) -> int:
     """Publication year: from the document's date, else the start of its period."""
     date = str(meta.get("date") or "")
@@ -411,13 +419,26 @@ def _who_role(question: str) -> str | None:
     return tokens[0] if tokens else None
 
 
-def _names_role_holder(c: X.Candidate, role: str, asked: set[str]) -> bool:
+def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Sequence[set[str]] = ()) -> bool:
     """The sentence (or its section heading) mentions the role and names someone the question
-    (``asked``: its tokens) doesn't."""
-    text = f"{c.hit.trail}\n{c.text}"
-    if not any(w.startswith(role) for w in tokenize(text)):
+    (``asked``: its tokens) doesn't; a name in the heading counts only when the heading holds the
+    role ("Chair: Cllr ..."). A role word inside a body's name ("National Network Coordinators
+    Forum") is not the role; and when the question names the body whose role it asks about
+    (``bodies``: "Prevent Delivery Group"), the sentence must name that body too."""
+    def role_and_names(part: str) -> tuple[bool, list[str]]:
+        found = [m.group(0) for m in _NAMED.finditer(part)]
+        in_names = {t for n in found for t in tokenize(" ".join(n.split()[:-1]))}  # not a name's last word
+        return any(w.startswith(role) and w not in in_names for w in tokenize(part)), found
+
+    heading_role, heading_names = role_and_names(c.hit.trail)
+    text_role, names = role_and_names(c.text)
+    if not (heading_role or text_role):
         return False
-    return any(not set(tokenize(m.group(0))) <= asked for m in _NAMED.finditer(text))
+    names += heading_names if heading_role else []
+    words = set(tokenize(f"{c.hit.trail}\n{c.text}"))
+    if any(not body <= words for body in bodies):
+        return False
+    return any(not set(tokenize(n)) <= asked for n in names)
 
 
 def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:

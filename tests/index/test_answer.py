@@ -542,3 +542,26 @@ def test_a_qualifying_partnerships_sentences_are_chosen_as_in_a_single_answer(sh
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Schools across Northshire") for q in quotes), quotes
     assert any(q.startswith("Police officers based") for q in quotes)
+
+
+def test_a_role_holder_is_named_next_to_the_role_and_the_body_asked_about():
+    from index.answer import _names_role_holder
+
+    def cand(text: str, trail: str = "") -> X.Candidate:
+        hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                        chunk_id="c", trail=trail)
+        return X.Candidate(text, hit, 0, len(text), "")
+
+    asked = set(tokenize("Who chairs Dudley's Prevent Delivery Group?"))
+    prevent = [set(tokenize("Prevent Delivery Group"))]
+    assert _names_role_holder(cand("The Board is chaired by Chief Superintendent Kim Madill."), "chair", asked)
+    assert _names_role_holder(cand("The board meets quarterly.", trail="Chair: Councillor Ada Byron"), "chair", asked)
+    # another body's chair is not the one asked about
+    assert not _names_role_holder(cand("Dudley MBC has the Statutory Duty to Chair Dudley's Channel Panel."), "chair",
+                                  asked, prevent)
+    assert _names_role_holder(cand("The Prevent Delivery Group is chaired by Dudley MBC."), "chair", asked, prevent)
+    # the role word inside a body's name, and a name only in a heading without the role
+    asked = set(tokenize("What is the name of the Modern Slavery coordinator?"))
+    assert not _names_role_holder(cand("Members include the National Network Coordinators Forum."), "coordin", asked)
+    assert not _names_role_holder(cand("We have a dedicated Modern Slavery coordinator.",
+                                       trail="Projects and Commissioned Services"), "coordin", asked)
