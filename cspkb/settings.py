@@ -142,7 +142,7 @@ class AnswerSettings(BaseModel):
     answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
     specificity_weight: float = Field(default=0.1, description="Among sentences that answer, weight of what a sentence adds beyond the question (names, figures) when choosing which to show.")
-    relative_cut: float = Field(default=0.5, description="In a single answer, sentences below this share of the best sentence's score are left out.")
+    relative_cut: float = Field(default=0.5, description="Sentences below this share of the best sentence's score are left out (in a cross-partnership answer, of the partnership's best).")
     facets: bool = Field(default=True, description="A question that asks several things gets, for each, the sentence that covers it best.")
     passages: int = Field(default=8, description="Retrieved passages the answer draws on.")
     per_partnership_passages: int = Field(default=5, description="Passages per partnership for cross-partnership questions.")

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -181,7 +181,8 @@ class AnswerQuestionPipeline:
         role = _who_role(ctx.question)
         asked = set(tokenize(ctx.question))
         # "Who chairs Dudley's Prevent Delivery Group?": the body whose role is asked about
-        bodies = [b for m in _NAMED.finditer(ctx.question) if len(b := set(tokenize(m.group(0))) - _partnership_words(ctx, registry)) >= 2]
+        own = _partnership_words(ctx, registry)
+        bodies = [b for m in _NAMED.finditer(ctx.question) if len(b := set(tokenize(m.group(0))) - own) >= 2]
         if role and not any(_names_role_holder(c, role, asked, bodies) for c in answering):
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")

@@ -3,10 +3,11 @@ question, and keep each one as an exact span of its chunk.
 
 Every line of a passage is split into sentences (table rows stay whole). Each sentence is
 scored on how much of the question it covers (IDF-weighted terms, the question's own
-partnership names left out), how close it is in meaning (cosine to the question), and the
-calibrated relevance of its passage; figure questions prefer sentences with numbers.
-Selection removes near-duplicates (the same sentence in a cabinet report and the plan it
-covers) and, for cross-partnership questions, takes the best few per partnership.
+partnership names and the words it is asked with left out), how close it is in meaning
+(cosine to the question), and the calibrated relevance of its passage; figure questions
+prefer sentences with numbers. A question that asks several things gets the best sentence
+for each part. Selection removes near-duplicates (the same sentence in a cabinet report and
+the plan it covers); cross-partnership answers select per partnership.
 """
 
 from __future__ import annotations
@@ -113,9 +114,9 @@ def _depth(line: str) -> int | None:
 
 def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candidate:
     """The candidate extended over the list it introduces, as one exact span of its passage:
-    a sentence ending in ':' (or a line without an ending) carries the list lines that follow it, and a list line carries the
-    items nested under it ("the Four P approach ...: A fifth P ..." and its Pursue/Protect/
-    Prepare/Prevent lines). Otherwise the candidate itself."""
+    a sentence ending in ':' (or a line without an ending) carries the list lines that follow
+    it, and a list line carries the items nested under it ("the Four P approach ...: A fifth
+    P ..." and its Pursue/Protect/Prepare/Prevent lines). Otherwise the candidate itself."""
     text = c.hit.text
     line_end = text.find("\n", c.end)
     line_end = len(text) if line_end < 0 else line_end
