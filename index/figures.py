@@ -30,6 +30,8 @@ NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0
 _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _YEAR_LEAD = {"in", "since", "by", "from", "until", "during", "between", "to", "and", "of", "for", "year"} | _MONTHS
+#: words after which "one" is a count, not a pronoun ("at least one meeting")
+_ONE_LEAD = {"least", "only", "than", "exactly", "just"}
 #: words that head a number without saying what it measures
 _GENERIC = {"there", "were", "was", "is", "are", "has", "have", "had", "total", "number", "around", "over",
             "under", "approximately", "almost", "nearly", "some", "about", "just", "recorded", "with", "saw", "seen",
@@ -70,7 +72,10 @@ def figures_in(sentence: str, context: str = "") -> list[Figure]:
     years_before = [_norm_year(y) for y in _YEAR_RE.findall(context)]
     for i, tok in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if tok.lower() in NUMBER_WORDS:
+        if tok.lower() == "one" and i and tokens[i - 1].lower() in _ONE_LEAD and re.match(r"[A-Za-z]", following) \
+                and following.lower() not in STOPWORDS:
+            value = 1.0  # "at least one public meeting", "only one provider"
+        elif tok.lower() in NUMBER_WORDS:
             if not re.match(r"[A-Za-z]", following) or following.lower() in STOPWORDS:
                 continue  # "two of them", "the two." — not a count of something named
             value = NUMBER_WORDS[tok.lower()]

@@ -33,6 +33,7 @@ def _stemmer() -> Any:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed word tokens without stopwords ("prioritises" and "prioritise" meet)."""
+    text = re.sub(r"\b([A-Z]{2,})s\b", r"\1", text)  # an acronym's plural: "NRMs", "IDVAs", "CSPs"
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.lower().replace("’", "'"))
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessives: "birmingham's" -> "birmingham"
     return _stemmer().stemWords([t for t in _TOKEN.findall(text) if t not in STOPWORDS])

@@ -108,6 +108,9 @@ def test_figures_written_as_words_count_but_pronouns_and_substrings_do_not():
     (f,) = figures_in("The partnership has two Youth PCCs on the board.")
     assert (f.value, f.text, f.unit) == (2, "two", "youth")
     assert figures_in("Two of them were closed.") == [] and figures_in("It is one of the priorities.") == []
+    (one,) = figures_in("Hold at least one public meeting per year.")
+    assert (one.value, one.unit) == (1, "public")
+    assert figures_in("Only one of them was closed.") == []
     often = X.Candidate.__new__(X.Candidate)
     often.text, often.context = "Violence is often ten times worse in the town centre.", ""
     assert often.states_figure_of(set(tokenize("violence")))

@@ -61,6 +61,8 @@ def test_rrf_rewards_items_ranked_well_by_both():
 
 def test_word_forms_meet_so_coverage_is_not_lost_to_inflection():
     assert tokenize("Which partnerships prioritise Birmingham's schools?") == tokenize("partnership prioritises birmingham school")
+    assert tokenize("26 NRMs were submitted by IDVAs") == tokenize("26 NRM were submitted by IDVA")  # acronyms' plurals
+    assert tokenize("Bus") == ["bus"]  # a capitalised word is not an acronym
     index = BM25Index(["Sandwell prioritises tackling modern slavery.", "Bins are collected weekly."])
     cov = index.coverage("which partnerships prioritise modern slavery")
     assert cov[0] > 0.5 and cov[1] == 0.0
