@@ -36,7 +36,7 @@ from ingest.partnerships import unknown_areas_in_query, with_partnerships
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "spend", "spent", "spending", "grant", "grants",
-                "pounds", "invest", "invested", "investment")
+                "pounds", "invest", "invested", "investment", "pay", "paid", "payment", "payments")
 #: "how much funding ...": the figure must be a sum of money
 _MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
 #: the words a money question asks for the money with (tokenised), "fund" included

@@ -81,6 +81,8 @@ def figures_in(sentence: str, context: str = "") -> list[Figure]:
             value = NUMBER_WORDS[tok.lower()]
         elif not _NUMBER.fullmatch(tok) or _is_year(tokens, i):
             continue
+        elif i == 0 and re.fullmatch(r"\d+(?:\.\d+)+|\d+\.", tok) and following[:1].isupper():
+            continue  # a section or item number ("4.10 Virtual Decisions: ..."), not a figure
         elif following.lower() in _MONTHS | {"th", "st", "nd", "rd"}:
             continue  # a date, not a figure
         else:

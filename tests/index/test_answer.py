@@ -111,6 +111,8 @@ def test_figures_written_as_words_count_but_pronouns_and_substrings_do_not():
     (one,) = figures_in("Hold at least one public meeting per year.")
     assert (one.value, one.unit) == (1, "public")
     assert figures_in("Only one of them was closed.") == []
+    assert figures_in("4.10 Virtual Decisions: the project runs in schools.") == []  # a section number
+    assert [f.text for f in figures_in("4.5 million pounds were spent.")] == ["4.5"]
     often = X.Candidate.__new__(X.Candidate)
     often.text, often.context = "Violence is often ten times worse in the town centre.", ""
     assert often.states_figure_of(set(tokenize("violence")))
@@ -568,3 +570,8 @@ def test_a_role_holder_is_named_next_to_the_role_and_the_body_asked_about():
     assert not _names_role_holder(cand("Members include the National Network Coordinators Forum."), "coordin", asked)
     assert not _names_role_holder(cand("We have a dedicated Modern Slavery coordinator.",
                                        trail="Projects and Commissioned Services"), "coordin", asked)
+
+
+def test_a_question_about_what_was_paid_needs_a_sum_of_money(shires):
+    answer = shires.answerer.answer("How much did Northshire pay the analysts who counted knife crime?")
+    assert answer.abstained and "no figure" in answer.answer
