@@ -278,7 +278,7 @@ class AnswerQuestionPipeline:
             # whether a partnership has evidence is decided above; its sentences are then chosen
             # as for a single-partnership answer
             chosen = []
-            for p in qualifying:
+            for p in sorted(qualifying):  # sorted: the same answer whatever the hash seed
                 own = [c for c in answering if c.hit.partnership == p]
                 chosen += X.select(own, limit=cfg.per_partnership_sentences,
                                    min_score=max(cfg.answer_threshold, cfg.relative_cut * best[p]),
