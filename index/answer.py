@@ -449,6 +449,8 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
     statements: list[Statement] = []
     for c in chosen:
         c = X.with_list(c)  # a lead-in brings the list it introduces
+        if any(cit.chunk_id == c.hit.chunk_id and cit.start <= c.start and c.end <= cit.end for cit in citations):
+            continue  # already quoted within an earlier sentence's list
         cit = _citation(len(citations) + 1, c)
         citations.append(cit)
         said = statements and statements[-1].text.startswith(f"Under “{c.heading}”")

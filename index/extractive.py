@@ -104,6 +104,7 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
 
 
 _ITEM = re.compile(r"^(\s*)(?:-|\d{1,2}[.)])\s+")  # "- item" or "1. item"
+_LEAD_IN_WORDS = 8
 
 
 def _depth(line: str) -> int | None:
@@ -120,13 +121,15 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
     text = c.hit.text
     line_end = text.find("\n", c.end)
     line_end = len(text) if line_end < 0 else line_end
-    if text[c.end:line_end].strip():
+    rest = text[c.end:line_end].strip()
+    # "... delivery. As such the Board works;": a short lead-in after the sentence, ending its line
+    if rest and not (len(rest.split()) <= _LEAD_IN_WORDS and rest.rstrip(" -–").endswith((":", ";"))):
         return c  # not the last sentence of its line
     own = _depth(text[text.rfind("\n", 0, c.start) + 1:line_end])
     # "... as follows:", or a lead-in whose colon the PDF lost ("Success will be measured by")
-    lead = c.text.rstrip(" -–")  # "Priorities for 2021/22 are: -"
-    introduces = lead.endswith(":") or (own is None and not lead.endswith(TERMINAL))
-    end, items, words = c.end, 0, len(c.text.split())
+    lead = (rest or c.text).rstrip(" -–")  # "Priorities for 2021/22 are: -"
+    introduces = lead.endswith((":", ";")) or (own is None and not lead.endswith(TERMINAL))
+    end, items, words = line_end if rest else c.end, 0, len(text[c.start:line_end].split())
     for line in text[line_end + 1:].split("\n"):
         depth = _depth(line)
         if depth is None or not (introduces or (own is not None and depth > own)):
@@ -134,7 +137,7 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
         words += len(line.split())
         if items >= max_items or words > max_words:
             break
-        end = (line_end if not items else end) + 1 + len(line)  # the lines follow one another
+        end = end + 1 + len(line) if items or rest else line_end + 1 + len(line)  # the lines follow one another
         items += 1
     if not items:
         return c

@@ -471,7 +471,13 @@ def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     assert X.spoken(lead.text) == "The partnership will do these things: fund youth workers in A&E; train school staff"
     four = X.with_list(by_text["- The Four P approach is used: a fifth P is added."])
     assert four.text.endswith("  - Protect: safeguard people")  # nested items come, the next sibling does not
-    assert X.with_list(by_text["Our aims are these."]) is by_text["Our aims are these."]  # not the end of its line
+    aims = by_text["Our aims are these."]  # a short lead-in follows it on its line: it carries both
+    assert X.with_list(aims).text == "Our aims are these. " + lead.text
+    para = "Work on this goes on across the city. We meet every month with the police and the council:\n- item one\n- item two"
+    hit2 = SearchHit(rank=1, score=0.9, text=para, partnership="P", document="D", source="s", page=1, section=None,
+                     chunk_id="c2")
+    first = X.candidates([hit2])[0]
+    assert X.with_list(first) is first  # what follows it on its line is a sentence, not a short lead-in
     sibling = by_text["- An item at the same level"]
     assert X.with_list(sibling) is sibling
 
@@ -575,3 +581,14 @@ def test_a_role_holder_is_named_next_to_the_role_and_the_body_asked_about():
 def test_a_question_about_what_was_paid_needs_a_sum_of_money(shires):
     answer = shires.answerer.answer("How much did Northshire pay the analysts who counted knife crime?")
     assert answer.abstained and "no figure" in answer.answer
+
+
+def test_a_list_is_quoted_once_when_two_chosen_sentences_lead_into_it():
+    from index.answer import _statements
+
+    text = "The board sets the strategy for the city. As such the Board works;\n- To influence partners\n- To commission services"
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    cands = X.candidates([hit])
+    statements, citations = _statements(cands)
+    assert len(citations) == 1 and citations[0].quote == text  # the lead-in sits inside the first sentence's span
