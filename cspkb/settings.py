@@ -137,7 +137,8 @@ class AnswerSettings(BaseModel):
 
     mode: Literal["extractive", "llm"] = "extractive"
     max_sentences: int = Field(default=8, description="Sentences in a single-partnership answer.")
-    per_partnership_sentences: int = Field(default=4, description="Sentences per partnership in a cross-partnership answer.")
+    cross_sentences: int = Field(default=12, description="Sentences a cross-partnership answer shares among the partnerships with evidence.")
+    per_partnership_sentences: tuple[int, int] = Field(default=(3, 6), description="Least and most sentences per partnership in a cross-partnership answer.")
     max_per_passage: int = Field(default=4, description="Sentences one passage may give a single-partnership answer, so a question with several parts (the chair and the vice chair) is not answered from one passage alone.")
     answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")

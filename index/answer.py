@@ -277,10 +277,13 @@ class AnswerQuestionPipeline:
                 qualifying = {max(best, key=best.__getitem__)}
             # whether a partnership has evidence is decided above; its sentences are then chosen
             # as for a single-partnership answer
+            # the partnerships share the answer's length: two compared get more each than five listed
+            low, high = cfg.per_partnership_sentences
+            share = min(high, max(low, round(cfg.cross_sentences / len(qualifying))))
             chosen = []
             for p in sorted(qualifying):  # sorted: the same answer whatever the hash seed
                 own = [c for c in answering if c.hit.partnership == p]
-                chosen += X.select(own, limit=cfg.per_partnership_sentences,
+                chosen += X.select(own, limit=share,
                                    min_score=max(cfg.answer_threshold, cfg.relative_cut * best[p]),
                                    first=X.facet_picks(own, parts, min_score=cfg.answer_threshold))
             order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))

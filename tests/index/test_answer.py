@@ -592,3 +592,13 @@ def test_a_list_is_quoted_once_when_two_chosen_sentences_lead_into_it():
     cands = X.candidates([hit])
     statements, citations = _statements(cands)
     assert len(citations) == 1 and citations[0].quote == text  # the lead-in sits inside the first sentence's span
+
+
+def test_partnerships_share_the_length_of_a_cross_partnership_answer(shires, monkeypatch):
+    cfg = shires.settings.answer
+    limits = []
+    real = X.select
+    monkeypatch.setattr(X, "select", lambda cands, **k: limits.append(k["limit"]) or real(cands, **k))
+    shires.answerer.answer("Compare how Northshire and Southshire tackle knife crime")
+    low, high = cfg.per_partnership_sentences
+    assert limits == [min(high, max(low, round(cfg.cross_sentences / 2)))] * 2 and limits[0] > low
