@@ -72,6 +72,7 @@ class _Context:
     view: CorpusView  # taken once per answer: each ``Searcher.view()`` reads every id from the store
     cands: list[X.Candidate] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)
+    named_words: set[str] = field(default_factory=set)  # the tokens of the partnerships the question names
 
 
 class AnswerQuestionPipeline:
@@ -130,9 +131,9 @@ class AnswerQuestionPipeline:
     def _score(self, ctx: _Context) -> None:
         view = ctx.view
         registry = with_partnerships(self.searcher.registry, view.partnership_names)  # as search resolved the names
-        exclude = _partnership_words(ctx, registry)
+        ctx.named_words = _partnership_words(ctx, registry)
         expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
-        ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, exclude)
+        ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, ctx.named_words)
         # a word no document uses ("headline priorities") no sentence can contain: left in, it
         # would only lower every sentence's coverage alike
         ctx.terms = {t: w for t, w in ctx.terms.items() if t in view.bm25} or ctx.terms
@@ -181,8 +182,7 @@ class AnswerQuestionPipeline:
         role = _who_role(ctx.question)
         asked = set(tokenize(ctx.question))
         # "Who chairs Dudley's Prevent Delivery Group?": the body whose role is asked about
-        own = _partnership_words(ctx, registry)
-        bodies = [b for m in _NAMED.finditer(ctx.question) if len(b := set(tokenize(m.group(0))) - own) >= 2]
+        bodies = [b for m in _NAMED.finditer(ctx.question) if len(b := set(tokenize(m.group(0))) - ctx.named_words) >= 2]
         if role and not any(_names_role_holder(c, role, asked, bodies) for c in answering):
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
@@ -275,11 +275,11 @@ class AnswerQuestionPipeline:
             qualifying = {p for p, v in best.items() if v >= cfg.partnership_threshold or p in ctx.scope}
             if not qualifying:  # sentences answer, but none strongly: the strongest partnership's, not none
                 qualifying = {max(best, key=best.__getitem__)}
-            # whether a partnership has evidence is decided above; its sentences are then chosen
-            # as for a single-partnership answer
             # the partnerships share the answer's length: two compared get more each than five listed
             low, high = cfg.per_partnership_sentences
             share = min(high, max(low, round(cfg.cross_sentences / len(qualifying))))
+            # whether a partnership has evidence is decided above; its sentences are then chosen
+            # as for a single-partnership answer
             chosen = []
             for p in sorted(qualifying):  # sorted: the same answer whatever the hash seed
                 own = [c for c in answering if c.hit.partnership == p]
@@ -439,7 +439,7 @@ def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Seque
     if not (heading_role or text_role):
         return False
     names += heading_names if heading_role else []
-    words = set(tokenize(f"{c.hit.trail}\n{c.text}"))
+    words = c.words | c.heading_words
     if any(not body <= words for body in bodies):
         return False
     return any(not set(tokenize(n)) <= asked for n in names)

@@ -60,6 +60,16 @@ class Candidate:
     heading: str = ""  # set when the section heading supplies question terms the sentence lacks
 
     @cached_property
+    def words(self) -> frozenset[str]:
+        """The sentence's tokens (scoring, part coverage and near-duplicate checks all use them)."""
+        return frozenset(tokenize(self.text))
+
+    @cached_property
+    def heading_words(self) -> frozenset[str]:
+        """The tokens of its passage's heading trail."""
+        return frozenset(t for p in self.hit.trail.split(" > ") for t in tokenize(p))
+
+    @cached_property
     def figures(self) -> list[Figure]:
         """The figures the sentence states (its context resolves "the same year")."""
         return figures_in(self.text, self.context)
@@ -176,9 +186,9 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
     for c, sim in zip(cands, cos):
-        words = set(tokenize(c.text))
+        words = c.words
         parts = [p for p in c.hit.trail.split(" > ") if p]
-        heading_words = {t for p in parts for t in tokenize(p)} - words
+        heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says
         before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()
         c.coverage = (sum(w for t, w in terms.items() if t in words or t in heading_words)
@@ -236,7 +246,7 @@ def question_parts(question: str, terms: dict[str, float]) -> list[dict[str, flo
 
 def part_coverage(c: Candidate, part: dict[str, float]) -> float:
     """The IDF-weighted share of one part's terms the sentence (or its heading) contains."""
-    words = set(tokenize(c.text)) | {t for p in c.hit.trail.split(" > ") for t in tokenize(p)}
+    words = c.words | c.heading_words
     return sum(w for t, w in part.items() if t in words) / (sum(part.values()) or 1.0)
 
 
@@ -258,7 +268,7 @@ def rank_of(c: Candidate) -> float:
     return c.score if c.rank is None else c.rank
 
 
-def _similar(a: set[str], b: set[str]) -> bool:
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= 0.6
 
 
@@ -269,14 +279,14 @@ def select(cands: list[Candidate], *, limit: int, min_score: float, per_passage:
     come before the rest and on top of the limits."""
     firsts = [c for c in first or [] if c in cands]
     chosen: list[Candidate] = []
-    chosen_words: list[set[str]] = []
+    chosen_words: list[frozenset[str]] = []
     taken = 0  # chosen under the limits
     from_passage: dict[str, int] = {}
     for c in firsts + sorted((c for c in cands if c not in firsts), key=lambda c: -rank_of(c)):
         extra = c in firsts
         if not extra and (c.score < min_score or from_passage.get(c.hit.chunk_id, 0) >= (per_passage or limit)):
             continue
-        words = set(tokenize(c.text))
+        words = c.words
         if any(_similar(words, w) for w in chosen_words):
             continue
         chosen.append(c)

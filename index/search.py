@@ -7,9 +7,10 @@ Pipeline for one query:
 2. score every eligible chunk densely (cosine; the best of the passage's vector and its
    sentences' vectors) and lexically (BM25) and fuse the rankings with reciprocal rank
    fusion, the lexical weight shrinking when the best passages share few of the question's
-   words (a question in the user's own words is ranked mostly by meaning); when the question names one partnership, the dense ranking is the topic's (the
-   filter already handles the name); for cross-partnership questions the dense weight is
-   shared between the question's and the topic's dense rankings;
+   words (a question in the user's own words is ranked mostly by meaning); when the question
+   names one partnership, the dense ranking is the topic's (the filter already handles the
+   name); for cross-partnership questions the dense weight is shared between the question's
+   and the topic's dense rankings;
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in;
 4. optionally rerank a bounded candidate set with a local cross-encoder;
