@@ -12,7 +12,10 @@ Pipeline for one query:
    name); for cross-partnership questions the dense weight is shared between the question's
    and the topic's dense rankings;
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
-   every partnership with relevant evidence appears and the others are not padded in;
+   every partnership with relevant evidence appears and the others are not padded in; within
+   a partnership a third ranking joins the fusion, by the share of the question's words a
+   passage contains (BM25 rewards a passage repeating one word; the evidence that a
+   partnership does the thing asked about usually names most of it);
 4. optionally rerank a bounded candidate set with a local cross-encoder;
 5. give each hit a calibrated relevance in [0, 1]; ``found`` is False when no hit clears
    the floor, so the answer layer can abstain.
@@ -195,9 +198,12 @@ class Searcher:
         return _sigmoid(a * np.asarray(cosine, dtype=np.float64) + b * np.asarray(coverage, dtype=np.float64) + c)
 
     def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray,
-                     topic_cos: np.ndarray | None = None, lexical_share: float = 1.0) -> list[int]:
+                     topic_cos: np.ndarray | None = None, lexical_share: float = 1.0,
+                     coverage: np.ndarray | None = None) -> list[int]:
         """Indices in ``idx`` ordered by RRF of their dense and lexical ranks; with ``topic_cos``
-        the dense weight is shared between the question's and its topic's dense ranks."""
+        the dense weight is shared between the question's and its topic's dense ranks; with
+        ``coverage`` (cross-partnership questions) a third ranking by the share of the question's
+        words a passage contains joins them, weighted like the lexical one."""
         if idx.size == 0:
             return []
         r = self.settings.retrieval
@@ -212,6 +218,9 @@ class Searcher:
         if topic_cos is not None:
             rankings.append(top(topic_cos))
             weights = [r.dense_weight / 2, lw, r.dense_weight / 2]
+        if coverage is not None and r.coverage_weight:
+            rankings.append([i for i in top(coverage) if coverage[i] > 0])
+            weights = weights + [r.coverage_weight * lexical_share]
         fused = reciprocal_rank_fusion(rankings, k=r.rrf_k, weights=weights)
         return sorted(fused, key=lambda i: -fused[i])
 
@@ -250,7 +259,7 @@ class Searcher:
         if plan.cross and r.per_partnership and len(partnerships) > 1:
             per: dict[str, list[int]] = {}
             for p in partnerships:
-                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos, share)
+                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos, share, coverage)
                 order = self._rerank(plan.text, order, view, rel)
                 if order and (rel[order[0]] >= r.partnership_floor or p in plan.partnerships):
                     per[p] = order
@@ -264,7 +273,7 @@ class Searcher:
                         chosen.append(per[p][depth])
                 depth += 1
             if len(chosen) < k:  # fill with the best remaining overall
-                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share) if i not in chosen]
+                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share, coverage) if i not in chosen]
                 chosen += rest[: k - len(chosen)]
         else:
             order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos, share), view, rel)

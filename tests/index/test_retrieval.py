@@ -235,16 +235,30 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     view = searcher.view()
     calls = []
     real = searcher._fused_order
-    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0: calls.append((cos, topic_cos)) or real(idx, cos, lex, topic_cos, share))
+    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0, coverage=None: calls.append((cos, topic_cos, coverage)) or real(idx, cos, lex, topic_cos, share, coverage))
     searcher.search("What does Northshire do about knife crime?")
     registry = with_partnerships(searcher.registry, view.partnership_names)
     topic = analyse("What does Northshire do about knife crime?", registry, view.glossary).topic
     assert topic and "Northshire" not in topic
     expected = view.dense_scores(searcher.query_vectors([topic])[0])
-    assert calls and all(t is None and np.allclose(c, expected) for c, t in calls)
+    assert calls and all(t is None and np.allclose(c, expected) for c, t, _ in calls)
+    assert all(cov is None for _, _, cov in calls)  # the term-coverage ranking is for cross questions only
     calls.clear()
     searcher.search("Compare Northshire and Southshire on knife crime")
-    assert calls and all(t is not None for _, t in calls)
+    assert calls and all(t is not None and cov is not None for _, t, cov in calls)
+
+
+def test_cross_search_ranks_each_partnerships_passages_also_by_term_coverage(shires, monkeypatch):
+    """Within one partnership the passage holding most of the question's words rises, even when
+    BM25 (which rewards repeated words) and the dense score put another first."""
+    searcher = shires.searcher
+    idx = np.arange(3)
+    cos, lex = np.array([0.9, 0.4, 0.5]), np.array([1.0, 2.0, 0.5])
+    coverage = np.array([0.1, 0.9, 0.5])
+    assert searcher._fused_order(idx, cos, lex)[0] == 0
+    assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 1
+    monkeypatch.setattr(searcher.settings.retrieval, "coverage_weight", 0.0)  # off
+    assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 0
 
 
 def test_expansions_follow_the_question_so_the_searched_text_is_reproducible():
