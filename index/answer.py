@@ -133,7 +133,10 @@ class AnswerQuestionPipeline:
         registry = with_partnerships(self.searcher.registry, view.partnership_names)  # as search resolved the names
         ctx.named_words = _partnership_words(ctx, registry)
         expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
-        ctx.terms = X.question_terms(f"{ctx.question} {expansions}", view.bm25.idf, ctx.named_words)
+        # "Which CSPs ... ?": how a question across partnerships is asked ("CSPs", "partnerships'
+        # documents") is not what it asks about; its topic leaves that wording out
+        asked = ctx.result.topic if ctx.result.cross and ctx.result.topic and not ctx.scope else ctx.question
+        ctx.terms = X.question_terms(f"{asked} {expansions}", view.bm25.idf, ctx.named_words)
         # a word no document uses ("headline priorities") no sentence can contain: left in, it
         # would only lower every sentence's coverage alike
         ctx.terms = {t: w for t, w in ctx.terms.items() if t in view.bm25} or ctx.terms
@@ -272,7 +275,9 @@ class AnswerQuestionPipeline:
             best: dict[str, float] = {}
             for c in answering:
                 best[c.hit.partnership] = max(best.get(c.hit.partnership, 0.0), c.score)
-            qualifying = {p for p, v in best.items() if v >= cfg.partnership_threshold or p in ctx.scope}
+            # evidence must be strong in itself and beside the strongest partnership's
+            bar = max(cfg.partnership_threshold, cfg.partnership_relative * max(best.values()))
+            qualifying = {p for p, v in best.items() if v >= bar or p in ctx.scope}
             if not qualifying:  # sentences answer, but none strongly: the strongest partnership's, not none
                 qualifying = {max(best, key=best.__getitem__)}
             # the partnerships share the answer's length: two compared get more each than five listed

@@ -602,3 +602,33 @@ def test_partnerships_share_the_length_of_a_cross_partnership_answer(shires, mon
     shires.answerer.answer("Compare how Northshire and Southshire tackle knife crime")
     low, high = cfg.per_partnership_sentences
     assert limits == [min(high, max(low, round(cfg.cross_sentences / 2)))] * 2 and limits[0] > low
+
+
+def test_a_which_question_is_scored_on_its_topic_not_on_how_it_is_asked(shires, monkeypatch):
+    """"Which CSPs / partnerships' documents ...": that wording is how the question is asked;
+    a sentence saying "partnership" is no better evidence for it."""
+    scored = []
+    real = X.score
+    monkeypatch.setattr(X, "score", lambda cands, terms, *a, **k: scored.append(dict(terms)) or real(cands, terms, *a, **k))
+    shires.answerer.answer("Which partnerships' documents say schools run weapons awareness lessons?")
+    assert scored and {"school", "weapon", "lesson"} <= set(scored[-1])
+    assert "partnership" not in scored[-1], scored[-1]  # a word the documents use ("The partnership board")
+
+
+def test_a_partnership_far_weaker_than_the_strongest_is_not_listed_as_having_evidence(shires, monkeypatch):
+    """Above the partnership threshold is not enough when another partnership's evidence is more
+    than twice as strong: the weak one is among those searched without evidence."""
+    cfg = shires.settings.answer
+    weak = max(cfg.partnership_threshold, 0.3)
+    scores = {"Youth workers in A&E": 0.9, "Police officers based in secondary schools": weak}
+    assert weak < cfg.partnership_relative * 0.9
+
+    def fake_score(cands, *a, **k):
+        for c in cands:
+            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
+            c.rank = None
+    monkeypatch.setattr(X, "score", fake_score)
+    question = "Which partnerships work with young people hurt by knives?"
+    assert shires.answerer.answer(question).partnerships_with_evidence == ["Northshire"]
+    monkeypatch.setattr(cfg, "partnership_relative", 0.0)  # the threshold alone: both listed
+    assert shires.answerer.answer(question).partnerships_with_evidence == ["Northshire", "Southshire"]
