@@ -117,13 +117,14 @@ class AnswerQuestionPipeline:
     # --- evidence ----------------------------------------------------------------------
     def _evidence(self, question: str, result: SearchResult, filters: Filters, cross: bool) -> list[SearchHit]:
         """The passages to answer from. A cross-partnership question is searched once per
-        partnership, so each one's best passages are judged on their own merits."""
+        partnership, so each one's best passages are judged on their own merits: as many for
+        each as a single-partnership answer draws on."""
         partnerships = result.partnerships_searched
         if not cross or len(partnerships) < 2:
             return result.hits[: self.settings.answer.passages]
         hits: list[SearchHit] = []
         for p in partnerships:
-            sub = self.searcher.search(question, k=self.settings.answer.per_partnership_passages,
+            sub = self.searcher.search(question, k=self.settings.answer.passages,
                                        filters=replace(filters, partnerships=[p]))
             hits += sub.hits
         return hits

@@ -632,3 +632,12 @@ def test_a_partnership_far_weaker_than_the_strongest_is_not_listed_as_having_evi
     assert shires.answerer.answer(question).partnerships_with_evidence == ["Northshire"]
     monkeypatch.setattr(cfg, "partnership_relative", 0.0)  # the threshold alone: both listed
     assert shires.answerer.answer(question).partnerships_with_evidence == ["Northshire", "Southshire"]
+
+
+def test_each_partnership_in_a_cross_answer_gets_as_many_passages_as_a_single_answer(shires, monkeypatch):
+    searched = []
+    real = shires.searcher.search
+    monkeypatch.setattr(shires.searcher, "search", lambda q, k=None, filters=None: searched.append((k, filters)) or real(q, k=k, filters=filters))
+    shires.answerer.answer("Compare how Northshire and Southshire tackle knife crime")
+    per = [k for k, f in searched if f is not None and f.partnerships]
+    assert len(per) == 2 and set(per) == {shires.settings.answer.passages}
