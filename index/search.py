@@ -220,7 +220,7 @@ class Searcher:
             weights = [r.dense_weight / 2, lw, r.dense_weight / 2]
         if coverage is not None and r.coverage_weight:
             rankings.append([i for i in top(coverage) if coverage[i] > 0])
-            weights = weights + [r.coverage_weight * lexical_share]
+            weights.append(r.coverage_weight * lexical_share)
         fused = reciprocal_rank_fusion(rankings, k=r.rrf_k, weights=weights)
         return sorted(fused, key=lambda i: -fused[i])
 
