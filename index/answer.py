@@ -32,7 +32,7 @@ from index.figures import find_disagreements
 from index.lexical import token_set, tokenize
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.models import with_trail
-from ingest.partnerships import unknown_areas_in_query, with_partnerships
+from ingest.partnerships import unknown_areas_in_query
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "spend", "spent", "spending", "grant", "grants",
@@ -131,8 +131,7 @@ class AnswerQuestionPipeline:
 
     def _score(self, ctx: _Context) -> None:
         view = ctx.view
-        registry = with_partnerships(self.searcher.registry, view.partnership_names)  # as search resolved the names
-        ctx.named_words = _partnership_words(ctx, registry)
+        ctx.named_words = _partnership_words(ctx, self.searcher.registry_for(view))
         expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
         # "Which CSPs ... ?": how a question across partnerships is asked ("CSPs", "partnerships'
         # documents") is not what it asks about; its topic leaves that wording out
@@ -165,7 +164,7 @@ class AnswerQuestionPipeline:
     # --- deciding not to answer ----------------------------------------------------------
     def _refusal(self, ctx: _Context) -> Answer | None:
         view = ctx.view
-        registry = with_partnerships(self.searcher.registry, view.partnership_names)
+        registry = self.searcher.registry_for(view)
         indexed = sorted(set(view.partnership_names))
         unknown = [u for u in unknown_areas_in_query(ctx.question, registry) if not _common_words(u, view.texts)]
         if unknown and not ctx.result.partnerships_named:

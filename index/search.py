@@ -190,6 +190,11 @@ class Searcher:
                 self._view_key = key
             return self._view
 
+    def registry_for(self, view: CorpusView) -> Registry:
+        """The partnership registry plus partnerships known only from the index: how a
+        question's partnership names are resolved (the answer layer resolves them the same way)."""
+        return with_partnerships(self.registry, view.partnership_names)
+
     # --- scoring -----------------------------------------------------------------------
     def relevance(self, cosine: np.ndarray, coverage: np.ndarray) -> np.ndarray:
         """Calibrated probability that each chunk is relevant, from its cosine similarity and the
@@ -229,7 +234,7 @@ class Searcher:
         filters = filters or Filters()
         r = self.settings.retrieval
         view = self.view()
-        registry = with_partnerships(self.registry, view.partnership_names)
+        registry = self.registry_for(view)
         plan: QueryPlan = analyse(query, registry, view.glossary, expand_acronyms=r.expand_acronyms)
         result = SearchResult(query=query, hits=[], partnerships_named=plan.partnerships, cross=plan.cross,
                               expansions=plan.expansions, topic=plan.topic)

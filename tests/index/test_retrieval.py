@@ -10,7 +10,7 @@ from index.fusion import reciprocal_rank_fusion
 from index.lexical import BM25Index, tokenize
 from index.query import analyse, build_glossary, expand
 from index.search import Filters
-from ingest.partnerships import load_registry, with_partnerships
+from ingest.partnerships import load_registry
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 REGISTRY = load_registry(CORPUS / "partnerships.yaml")
@@ -237,7 +237,7 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     real = searcher._fused_order
     monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0, coverage=None: calls.append((cos, topic_cos, coverage)) or real(idx, cos, lex, topic_cos, share, coverage))
     searcher.search("What does Northshire do about knife crime?")
-    registry = with_partnerships(searcher.registry, view.partnership_names)
+    registry = searcher.registry_for(view)
     topic = analyse("What does Northshire do about knife crime?", registry, view.glossary).topic
     assert topic and "Northshire" not in topic
     expected = view.dense_scores(searcher.query_vectors([topic])[0])
