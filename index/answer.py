@@ -3,8 +3,9 @@
 1. Retrieve (``index.search``) with the user's filters.
 2. Decide whether the documents answer at all, and abstain plainly when they don't: a
    partnership or area with no documents in the index, nothing above the relevance floor,
-   a named partnership without evidence, a year no indexed document covers, or a "how
-   many" question whose evidence gives no figure.
+   a named partnership without evidence, a year no indexed document covers, a "how
+   many" (or "what is the population/rate/cost") question whose evidence gives no figure
+   of what it asks about, or a "who"/"which organisation" question whose evidence names nobody.
 3. Compose the answer: extractive by default (``index.extractive``: exact sentences, one
    citation each, grouped by partnership for cross-partnership questions; each sentence is
    scored with the vector it was given at ingest, so only a few are embedded per answer), or LLM synthesis
@@ -34,15 +35,18 @@ from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query
 
-_COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b", re.IGNORECASE)
+_COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b"
+                      # "What is the population of ...?", "What is Walsall's crime rate ...?"
+                      r"|\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:population|rate|cost)\b",
+                      re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "spend", "spent", "spending", "grant", "grants",
                 "pounds", "invest", "invested", "investment", "pay", "paid", "payment", "payments")
 #: "how much funding ...": the figure must be a sum of money
 _MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
 #: the words a money question asks for the money with (tokenised), "fund" included
 _MONEY_WORDS = token_set({"fund", *_MONEY_TERMS})
-#: "how many knife crime offences were ...": the noun phrase counted (up to the verb or preposition after it)
-_HOW_MANY = re.compile(r"\bhow many\s+(?:of\s+the\s+|different\s+|separate\s+)?"
+#: "how many knife crime offences were ...", "how much Turnaround Funding has ...": the noun phrase counted (up to the verb or preposition after it)
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separate\s+)?"
                        r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
                        r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
@@ -52,6 +56,11 @@ _WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+|a\s+)?
 #: "What is the name of X's coordinator?": the role is the noun phrase's last word
 _NAME_OF_Q = re.compile(r"\b(?:what(?:'s|\s+is|\s+was|\s+are)\s+the\s+names?\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
                         r"([\w'’ -]+?)(?=\s+(?:who|that|in|at|for|on|of)\b|\s*[?.]|\s*$)", re.IGNORECASE)
+#: "Which organisation runs …?": a question answered by naming a body
+_WHICH_BODY_Q = re.compile(r"^\s*which\s+(?:organi[sz]ations?|compan(?:y|ies)|charit(?:y|ies)|providers?|agenc(?:y|ies)|"
+                           r"firms?|contractors?)\b", re.IGNORECASE)
+_BODY_WORDS = token_set({"organisation", "organisations", "organization", "company", "charity", "provider", "agency",
+                         "firm", "contractor"})
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
               "in", "at", "on", "for", "of", "to"}
 #: a named person or body: a title, or two or more capitalised words in a row
@@ -189,6 +198,10 @@ class AnswerQuestionPipeline:
         if role and not any(_names_role_holder(c, role, asked, bodies) for c in answering):
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
+        body = self._body_asked_for(ctx)
+        if body and not any(_names_body(c, body, asked) for c in answering):
+            return self._abstain(ctx, "The documents don't name which organisation that is: the passages that "
+                                      "mention it give no name.")
         if _COUNT_Q.search(ctx.question):
             key = self._counted_terms(ctx)
             money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
@@ -197,11 +210,22 @@ class AnswerQuestionPipeline:
                 return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
 
+    def _body_asked_for(self, ctx: _Context) -> str | None:
+        """"Which organisation won the contract to deliver ...?": the rarest word of the clause
+        that asks it ("contract"), which a passage naming the organisation must hold, as a "who
+        chairs" answer must hold "chair"; None for other questions."""
+        if not _WHICH_BODY_Q.match(ctx.question):
+            return None
+        clause = re.split(r",?\s+and\s+(?:which|who|what|how|when|where)\b|[?;]", ctx.question)[0]  # the part that asks for it
+        words = [t for t in dict.fromkeys(tokenize(clause)) if t in ctx.terms and t in ctx.view.bm25
+                 and t not in _BODY_WORDS and not t.isdigit()]
+        return max(words, key=lambda t: ctx.terms[t]) if words else None
+
     def _counted_terms(self, ctx: _Context) -> set[str]:
         """What a figure must be stated next to, to answer a "how many/how much" question.
 
-        "How many knife crime offences ...": the rarest word of the counted noun phrase ("hate
-        crimes": a figure of hate crimes, not of crimes). Otherwise any of the three rarest words
+        "How many knife crime offences ...", "How much Turnaround Funding ...": the rarest word of
+        the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes). Otherwise any of the three rarest words
         of the clause the count is asked in ("... and by how much has recorded crime gone up"),
         or of the whole question when that clause is bare ("New Burdens funding - how much?").
         Words the corpus never uses are the user's own ("headline priorities" for the
@@ -448,6 +472,15 @@ def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Seque
     if any(not body <= words for body in bodies):
         return False
     return any(not set(tokenize(n)) <= asked for n in names)
+
+
+def _names_body(c: X.Candidate, key: str, asked: set[str]) -> bool:
+    """The sentence names a body the question (``asked``: its tokens) doesn't, in a passage
+    about ``key``: "These include Birmingham City Council, ..." under "the Responsible
+    Authorities are ...", so the passage, not the sentence, must hold the key."""
+    if key not in token_set([c.hit.text, c.hit.trail]):
+        return False
+    return any(not set(tokenize(m.group(0))) <= asked for m in _NAMED.finditer(c.text))
 
 
 def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:

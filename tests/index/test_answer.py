@@ -214,6 +214,12 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     # a sum of money next to "fund" is not the sum given to the mentoring asked about
     ("How much funding has the Endowment Fund given to the A&E mentoring in Northshire?", "give no figure"),
     ("What did Eastshire's library service plan for 2017/18?", "not 2017/18"),  # the 2014-2017 plan ends as 2017/18 begins
+    # "how much X": the figure must be one of X ("£40,000 for new CCTV cameras in the town centre" is not)
+    ("How much knife crime funding did Northshire spend on CCTV cameras?", "give no figure"),
+    # a rate or a population is a figure too, though not asked with "how many"
+    ("What is the knife crime rate in Southshire's schools?", "give no figure"),
+    # "which organisation ...": a passage about it must name one
+    ("Which organisation won the contract for the Northshire youth workers in A&E?", "don't name which organisation"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
@@ -231,6 +237,10 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     assert not library.abstained and "e-book" in library.answer
     cctv = shires.answerer.answer("How much funding did Northshire spend on CCTV cameras?")
     assert not cctv.abstained and "£40,000" in cctv.answer
+    cost = shires.answerer.answer("What was the cost of the new CCTV cameras in Northshire?")
+    assert not cost.abstained and "£40,000" in cost.answer
+    body = shires.answerer.answer("Which organisation chairs the MARAC in Northshire?")
+    assert not body.abstained and "detective inspector" in body.answer
     meetings = shires.answerer.answer("How many times did the Northshire partnership board meet?")
     assert not meetings.abstained and "six times" in meetings.answer  # a figure written as a word
     check_citations(shires, meetings)
