@@ -51,8 +51,8 @@ _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separ
                        r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
                    "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
-#: "Who chairs/leads/runs …?", "Who is the chair of …?": the role asked about
-_WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
+#: "Who chairs/leads/runs …?", "Who is the chair of …?", "Who currently chairs …?": the role asked about
+_WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:[a-z]+ly\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
 #: "What is the name of X's coordinator?": the role is the noun phrase's last word
 _NAME_OF_Q = re.compile(r"\b(?:what(?:'s|\s+is|\s+was|\s+are)\s+the\s+names?\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
                         r"([\w'’ -]+?)(?=\s+(?:who|that|in|at|for|on|of)\b|\s*[?.]|\s*$)", re.IGNORECASE)
@@ -184,7 +184,12 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The index holds no documents for {names}; it covers {', '.join(indexed)}.{extra}",
                                  nearby=False)
         answering = self._answering(ctx)
-        uncovered = self._uncovered_years(ctx, answering) if (ctx.scope or answering) else None
+        count = bool(_COUNT_Q.search(ctx.question))
+        # a count question is answered only by a sentence that gives the figure asked for
+        stating = self._stating_figure(ctx, answering) if count else answering
+        # a year outside every document's period is answered only where the sentences that
+        # answer name it; the year a figure is asked for, where the sentences giving it do
+        uncovered = self._uncovered_years(ctx, answering, stating) if (ctx.scope or answering) else None
         if uncovered:  # the most specific reason first: "cover 2022-2025, not 2012"
             return self._abstain(ctx, uncovered)
         if not answering:
@@ -202,13 +207,16 @@ class AnswerQuestionPipeline:
         if body and not any(_names_body(c, body, asked) for c in answering):
             return self._abstain(ctx, "The documents don't name which organisation that is: the passages that "
                                       "mention it give no name.")
-        if _COUNT_Q.search(ctx.question):
-            key = self._counted_terms(ctx)
-            money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
-            if not any(c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))
-                       for c in answering):
-                return self._abstain(ctx, "The documents discuss this but give no figure for it.")
+        if count and not stating:
+            return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
+
+    def _stating_figure(self, ctx: _Context, answering: list[X.Candidate]) -> list[X.Candidate]:
+        """The answering sentences that state a figure of what a "how many/how much" question counts."""
+        key = self._counted_terms(ctx)
+        money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
+        return [c for c in answering
+                if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))]
 
     def _body_asked_for(self, ctx: _Context) -> str | None:
         """"Which organisation won the contract to deliver ...?": the rarest word of the clause
@@ -241,8 +249,15 @@ class AnswerQuestionPipeline:
                 return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and own_clause else 3])
         return set()
 
-    def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate]) -> str | None:
-        """A question about a year or period that no in-scope document covers or mentions."""
+    def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate],
+                         stating: list[X.Candidate]) -> str | None:
+        """A question about a year or period that no in-scope document covers and no answering
+        sentence (or its heading) names. A year in the clause that asks for a figure must be
+        named by a sentence that ``stating`` gives the figure: "37 requests as of October 2021"
+        does not answer "how many ... in 2022" because another sentence says a programme runs
+        until 2022."""
+        count = _COUNT_Q.search(ctx.question)
+        clause = _clause_at(ctx.question, count.start()) if count else (0, 0)
         asked = []
         for m in _YEAR_IN_Q.finditer(ctx.question):
             start = int(m.group(1))
@@ -251,7 +266,7 @@ class AnswerQuestionPipeline:
             # that a document must reach the end of ("2021/22" does not cover "2022/23")
             end_year = int(end) if end and len(end) == 4 else start
             financial = bool(end) and len(end) == 2
-            asked.append((m.group(0), start, max(start, end_year), financial))
+            asked.append((m.group(0), start, max(start, end_year), financial, clause[0] <= m.start() < clause[1]))
         if not asked:
             return None
         view = ctx.view
@@ -260,9 +275,13 @@ class AnswerQuestionPipeline:
         for m in view.metas:
             if m.get("partnership") in scope:
                 periods[str(m.get("document"))] = (int(m.get("year_start") or 0), int(m.get("year_end") or 0), str(m.get("period", "")))
-        evidence_text = " ".join(c.text for c in answering)
-        for text, start, end, financial in asked:
+        def said(cands: list[X.Candidate]) -> str:
+            return " ".join(f"{c.hit.trail} {c.text}" for c in cands)  # a heading can say the year
+
+        said_in = {False: said(answering), True: said(stating)}
+        for text, start, end, financial, of_figure in asked:
             covered = any(ys and ys <= end and (start + 1 if financial else start) <= ye for ys, ye, _ in periods.values())
+            evidence_text = said_in[of_figure]
             mentioned = text in evidence_text or (end != start and str(start) in evidence_text and str(end)[-2:] in evidence_text)
             if not covered and not mentioned:
                 spans = sorted({p for *_, p in periods.values() if p})
@@ -423,6 +442,17 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
     return Citation(id=cid, partnership=h.partnership, document=h.document, source=h.source, page=h.page,
                     section=h.section, quote=c.text, chunk_id=h.chunk_id, period=h.period, date=h.date,
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
+
+
+def _clause_at(question: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the clause of ``question`` holding position ``pos``: clauses end at
+    ";", "?" or ", and"."""
+    start = 0
+    for m in re.finditer(r"[;?]|,\s+and\b", question):
+        if m.start() >= pos:
+            return start, m.start()
+        start = m.end()
+    return start, len(question)
 
 
 def _common_words(name: str, texts: list[str]) -> bool:

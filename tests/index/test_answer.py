@@ -56,7 +56,7 @@ Community Safety Plan 2014-2017
 
 Libraries
 
-The library service extended opening hours and introduced e-book lending for residents of Eastshire. Reading groups meet in every branch library on Tuesday evenings.
+The library service extended opening hours and introduced e-book lending for residents of Eastshire. Reading groups meet in every branch library on Tuesday evenings. Eight mobile library vans visit the villages each week. A new central library is planned to open in 2019.
 
 Bins
 
@@ -214,6 +214,8 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     # a sum of money next to "fund" is not the sum given to the mentoring asked about
     ("How much funding has the Endowment Fund given to the A&E mentoring in Northshire?", "give no figure"),
     ("What did Eastshire's library service plan for 2017/18?", "not 2017/18"),  # the 2014-2017 plan ends as 2017/18 begins
+    # the figure is not for the year asked; another sentence naming the year does not make it so
+    ("How many mobile library vans did Eastshire run in 2019?", "not 2019"),
     # "how much X": the figure must be one of X ("£40,000 for new CCTV cameras in the town centre" is not)
     ("How much knife crime funding did Northshire spend on CCTV cameras?", "give no figure"),
     # a rate or a population is a figure too, though not asked with "how many"
@@ -239,6 +241,11 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     assert not cctv.abstained and "£40,000" in cctv.answer
     cost = shires.answerer.answer("What was the cost of the new CCTV cameras in Northshire?")
     assert not cost.abstained and "£40,000" in cost.answer
+    adverb = shires.answerer.answer("Who currently chairs the MARAC in Northshire?")  # "currently" is no role
+    assert not adverb.abstained and "detective inspector" in adverb.answer
+    assert not shires.answerer.answer("Who is actually in charge of the MARAC in Northshire?").abstained
+    vans = shires.answerer.answer("How many mobile library vans did Eastshire run in 2016?")  # a year its plan covers
+    assert not vans.abstained and "Eight" in vans.answer
     body = shires.answerer.answer("Which organisation chairs the MARAC in Northshire?")
     assert not body.abstained and "detective inspector" in body.answer
     meetings = shires.answerer.answer("How many times did the Northshire partnership board meet?")
