@@ -61,6 +61,8 @@ _WHICH_BODY_Q = re.compile(r"^\s*which\s+(?:organi[sz]ations?|compan(?:y|ies)|ch
                            r"firms?|contractors?)\b", re.IGNORECASE)
 _BODY_WORDS = token_set({"organisation", "organisations", "organization", "company", "charity", "provider", "agency",
                          "firm", "contractor"})
+#: where a clause of a question ends: "...; ...", "...?", "..., and ...", "... and who ..."
+_CLAUSE_END = re.compile(r"[;?]|,\s+and\b|\s+and\s+(?=(?:which|who|what|how|when|where)\b)", re.IGNORECASE)
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
               "in", "at", "on", "for", "of", "to"}
 #: a named person or body: a title, or two or more capitalised words in a row
@@ -184,12 +186,13 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The index holds no documents for {names}; it covers {', '.join(indexed)}.{extra}",
                                  nearby=False)
         answering = self._answering(ctx)
-        count = bool(_COUNT_Q.search(ctx.question))
+        count = _COUNT_Q.search(ctx.question)
         # a count question is answered only by a sentence that gives the figure asked for
         stating = self._stating_figure(ctx, answering) if count else answering
         # a year outside every document's period is answered only where the sentences that
         # answer name it; the year a figure is asked for, where the sentences giving it do
-        uncovered = self._uncovered_years(ctx, answering, stating) if (ctx.scope or answering) else None
+        figure_clause = _clause_at(ctx.question, count.start()) if count else None
+        uncovered = self._uncovered_years(ctx, answering, stating, figure_clause) if (ctx.scope or answering) else None
         if uncovered:  # the most specific reason first: "cover 2022-2025, not 2012"
             return self._abstain(ctx, uncovered)
         if not answering:
@@ -224,8 +227,8 @@ class AnswerQuestionPipeline:
         chairs" answer must hold "chair"; None for other questions."""
         if not _WHICH_BODY_Q.match(ctx.question):
             return None
-        clause = re.split(r",?\s+and\s+(?:which|who|what|how|when|where)\b|[?;]", ctx.question)[0]  # the part that asks for it
-        words = [t for t in dict.fromkeys(tokenize(clause)) if t in ctx.terms and t in ctx.view.bm25
+        first, last = _clause_at(ctx.question, 0)  # the part that asks for it
+        words = [t for t in dict.fromkeys(tokenize(ctx.question[first:last])) if t in ctx.terms and t in ctx.view.bm25
                  and t not in _BODY_WORDS and not t.isdigit()]
         return max(words, key=lambda t: ctx.terms[t]) if words else None
 
@@ -233,8 +236,9 @@ class AnswerQuestionPipeline:
         """What a figure must be stated next to, to answer a "how many/how much" question.
 
         "How many knife crime offences ...", "How much Turnaround Funding ...": the rarest word of
-        the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes). Otherwise any of the three rarest words
-        of the clause the count is asked in ("... and by how much has recorded crime gone up"),
+        the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes).
+        Otherwise any of the three rarest words of the clause the count is asked in ("... and by
+        how much has recorded crime gone up"),
         or of the whole question when that clause is bare ("New Burdens funding - how much?").
         Words the corpus never uses are the user's own ("headline priorities" for the
         documents' "five priorities") and are passed over."""
@@ -249,15 +253,14 @@ class AnswerQuestionPipeline:
                 return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and own_clause else 3])
         return set()
 
-    def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate],
-                         stating: list[X.Candidate]) -> str | None:
+    def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate], stating: list[X.Candidate],
+                         figure_clause: tuple[int, int] | None) -> str | None:
         """A question about a year or period that no in-scope document covers and no answering
-        sentence (or its heading) names. A year in the clause that asks for a figure must be
-        named by a sentence that ``stating`` gives the figure: "37 requests as of October 2021"
-        does not answer "how many ... in 2022" because another sentence says a programme runs
-        until 2022."""
-        count = _COUNT_Q.search(ctx.question)
-        clause = _clause_at(ctx.question, count.start()) if count else (0, 0)
+        sentence (or its heading) names. A year in ``figure_clause``, the clause that asks for
+        a figure, must be named by a sentence of ``stating``, those giving the figure: "37
+        requests as of October 2021" does not answer "how many ... in 2022" because another
+        sentence says a programme runs until 2022."""
+        first, last = figure_clause or (0, 0)
         asked = []
         for m in _YEAR_IN_Q.finditer(ctx.question):
             start = int(m.group(1))
@@ -266,7 +269,7 @@ class AnswerQuestionPipeline:
             # that a document must reach the end of ("2021/22" does not cover "2022/23")
             end_year = int(end) if end and len(end) == 4 else start
             financial = bool(end) and len(end) == 2
-            asked.append((m.group(0), start, max(start, end_year), financial, clause[0] <= m.start() < clause[1]))
+            asked.append((m.group(0), start, max(start, end_year), financial, first <= m.start() < last))
         if not asked:
             return None
         view = ctx.view
@@ -446,9 +449,9 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
 
 def _clause_at(question: str, pos: int) -> tuple[int, int]:
     """(start, end) of the clause of ``question`` holding position ``pos``: clauses end at
-    ";", "?" or ", and"."""
+    ";", "?", ", and" or an "and" that asks again ("... and who sits on it")."""
     start = 0
-    for m in re.finditer(r"[;?]|,\s+and\b", question):
+    for m in _CLAUSE_END.finditer(question):
         if m.start() >= pos:
             return start, m.start()
         start = m.end()
