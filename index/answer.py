@@ -188,7 +188,7 @@ class AnswerQuestionPipeline:
         answering = self._answering(ctx)
         count = _COUNT_Q.search(ctx.question)
         # a count question is answered only by a sentence that gives the figure asked for
-        stating = self._stating_figure(ctx, answering) if count else answering
+        stating = self._stating_figure(ctx, answering, count) if count else answering
         # a year outside every document's period is answered only where the sentences that
         # answer name it; the year a figure is asked for, where the sentences giving it do
         figure_clause = _clause_at(ctx.question, count.start()) if count else None
@@ -214,9 +214,10 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, "The documents discuss this but give no figure for it.")
         return None
 
-    def _stating_figure(self, ctx: _Context, answering: list[X.Candidate]) -> list[X.Candidate]:
-        """The answering sentences that state a figure of what a "how many/how much" question counts."""
-        key = self._counted_terms(ctx)
+    def _stating_figure(self, ctx: _Context, answering: list[X.Candidate], count: re.Match[str]) -> list[X.Candidate]:
+        """The answering sentences that state a figure of what a "how many/how much" question
+        (``count``: where it asks for the figure) counts."""
+        key = self._counted_terms(ctx, count)
         money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
         return [c for c in answering
                 if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))]
@@ -228,29 +229,26 @@ class AnswerQuestionPipeline:
         if not _WHICH_BODY_Q.match(ctx.question):
             return None
         first, last = _clause_at(ctx.question, 0)  # the part that asks for it
-        words = [t for t in dict.fromkeys(tokenize(ctx.question[first:last])) if t in ctx.terms and t in ctx.view.bm25
-                 and t not in _BODY_WORDS and not t.isdigit()]
-        return max(words, key=lambda t: ctx.terms[t]) if words else None
+        words = _rarest_terms(ctx, ctx.question[first:last], _BODY_WORDS)
+        return words[0] if words else None
 
-    def _counted_terms(self, ctx: _Context) -> set[str]:
+    def _counted_terms(self, ctx: _Context, count: re.Match[str]) -> set[str]:
         """What a figure must be stated next to, to answer a "how many/how much" question.
 
         "How many knife crime offences ...", "How much Turnaround Funding ...": the rarest word of
         the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes).
         Otherwise any of the three rarest words of the clause the count is asked in ("... and by
-        how much has recorded crime gone up"),
-        or of the whole question when that clause is bare ("New Burdens funding - how much?").
+        how much has recorded crime gone up"), or of the whole question when that clause is bare
+        ("New Burdens funding - how much?").
         Words the corpus never uses are the user's own ("headline priorities" for the
         documents' "five priorities") and are passed over."""
         counted = _HOW_MANY.search(ctx.question)
-        clause = counted.group(1) if counted else ctx.question[_COUNT_Q.search(ctx.question).start():]  # type: ignore[union-attr]
+        clause = counted.group(1) if counted else ctx.question[count.start():]
         for own_clause, phrase in ((True, clause), (False, ctx.question)):
-            # ctx.terms: the question's content terms with their IDF, partnership names left out;
             # "funding" is what a money question asks for (checked apart), not what it is for
-            words = [t for t in dict.fromkeys(tokenize(phrase)) if t in ctx.terms and t in ctx.view.bm25
-                     and t not in _QUESTION_WORDS and t not in _MONEY_WORDS and not t.isdigit()]
+            words = _rarest_terms(ctx, phrase, _QUESTION_WORDS | _MONEY_WORDS)
             if words:
-                return set(sorted(words, key=lambda t: -ctx.terms[t])[: 1 if counted and own_clause else 3])
+                return set(words[: 1 if counted and own_clause else 3])
         return set()
 
     def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate], stating: list[X.Candidate],
@@ -447,6 +445,20 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
 
 
+def _rarest_terms(ctx: _Context, phrase: str, skip: frozenset[str]) -> list[str]:
+    """The question's terms (``ctx.terms``: IDF-weighted, partnership names left out) that occur
+    in ``phrase`` and in the documents, rarest first, less ``skip`` and numbers. A word the
+    corpus never uses is the user's own ("headline priorities") and is passed over."""
+    words = [t for t in dict.fromkeys(tokenize(phrase)) if t in ctx.terms and t in ctx.view.bm25
+             and t not in skip and not t.isdigit()]
+    return sorted(words, key=lambda t: -ctx.terms[t])
+
+
+def _names_beyond(names: Sequence[str], asked: set[str]) -> bool:
+    """Whether one of ``names`` says more than the question (``asked``: its tokens) does."""
+    return any(not set(tokenize(n)) <= asked for n in names)
+
+
 def _clause_at(question: str, pos: int) -> tuple[int, int]:
     """(start, end) of the clause of ``question`` holding position ``pos``: clauses end at
     ";", "?", ", and" or an "and" that asks again ("... and who sits on it")."""
@@ -504,7 +516,7 @@ def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Seque
     words = c.words | c.heading_words
     if any(not body <= words for body in bodies):
         return False
-    return any(not set(tokenize(n)) <= asked for n in names)
+    return _names_beyond(names, asked)
 
 
 def _names_body(c: X.Candidate, key: str, asked: set[str]) -> bool:
@@ -513,7 +525,7 @@ def _names_body(c: X.Candidate, key: str, asked: set[str]) -> bool:
     Authorities are ...", so the passage, not the sentence, must hold the key."""
     if key not in token_set([c.hit.text, c.hit.trail]):
         return False
-    return any(not set(tokenize(m.group(0))) <= asked for m in _NAMED.finditer(c.text))
+    return _names_beyond([m.group(0) for m in _NAMED.finditer(c.text)], asked)
 
 
 def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:

@@ -217,14 +217,17 @@ class Searcher:
         def top(scores: np.ndarray) -> list[int]:
             return idx[np.argsort(-scores[idx], kind="stable")][:n].tolist()
 
-        lexical = [i for i in top(lex) if lex[i] > 0]  # a chunk sharing no term is not ranked lexically
+        def sharing(scores: np.ndarray) -> list[int]:  # a chunk sharing no term with the question is not ranked
+            return [i for i in top(scores) if scores[i] > 0]
+
+        lexical = sharing(lex)
         lw = r.lexical_weight * lexical_share
         rankings, weights = [top(cos), lexical], [r.dense_weight, lw]
         if topic_cos is not None:
             rankings.append(top(topic_cos))
             weights = [r.dense_weight / 2, lw, r.dense_weight / 2]
         if coverage is not None and r.coverage_weight:
-            rankings.append([i for i in top(coverage) if coverage[i] > 0])
+            rankings.append(sharing(coverage))
             weights.append(r.coverage_weight * lexical_share)
         fused = reciprocal_rank_fusion(rankings, k=r.rrf_k, weights=weights)
         return sorted(fused, key=lambda i: -fused[i])
