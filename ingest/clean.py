@@ -2,7 +2,9 @@
 
 Removes stray control characters and formatting markup, repeated page headers/footers
 ("Sensitivity: NOT PROTECTIVELY MARKED", "Draft V1.9", page numbers), joins words
-hyphenated across line ends and collapses runs of blank lines. Draft markers are reported
+hyphenated across line ends and collapses runs of blank lines. A table of contents (a
+"Contents" line and the entries after it) is removed: a list of section titles is not
+content, and its topic words would make it answer every question. Draft markers are reported
 before they are removed, so the document can be flagged as a draft.
 """
 
@@ -66,6 +68,57 @@ def find_draft_markers(text: str) -> list[str]:
     return found
 
 
+_CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.IGNORECASE)
+#: "Our legal responsibility\t9", "Violence reduction 14-15", "Introduction ........ 4"
+_PAGE_REFERENCE = re.compile(r"(?:\s|\.{2,})\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?$")
+_SENTENCE_MARK = re.compile(r"[.!?:;](?:\s|$)")
+_MAX_CONTENTS_LINES = 80
+
+
+def _is_paragraph(line: str) -> bool:
+    """Running text: a sentence of some length, ending as sentences do (before any footnote mark)."""
+    s = line.strip().rstrip(" ¹²³⁴⁵⁶⁷⁸⁹⁰")
+    return len(s.split()) >= 8 and s.endswith((".", "!", "?", ":", ";", "”", '"'))
+
+
+def _contents_lines(lines: list[str]) -> set[int]:
+    """Indices of table-of-contents lines: a "Contents" line, then each entry after it. An entry
+    ends with a page reference, or is a title without sentence punctuation (one line can hold
+    all the titles, as PDF export leaves them) that is not the heading of the text below it
+    (a title followed by a paragraph is where the content starts)."""
+    drop: set[int] = set()
+    for i, line in enumerate(lines):
+        if not _CONTENTS_TITLE.match(line.strip()) or i in drop:
+            continue
+        entries: list[int] = []
+        following = [j for j in range(i + 1, min(len(lines), i + 1 + 2 * _MAX_CONTENTS_LINES)) if lines[j].strip()]
+        for n, j in enumerate(following[:_MAX_CONTENTS_LINES]):
+            s = lines[j].strip()
+            if _PAGE_REFERENCE.search(s) and not _is_paragraph(s):
+                entries.append(j)
+                continue
+            after = lines[following[n + 1]] if n + 1 < len(following) else ""
+            if _SENTENCE_MARK.search(s) and not re.match(r"^[A-Za-zΑ-Ω0-9]{1,3}[.)]\s", s) or _is_paragraph(after):
+                break
+            entries.append(j)
+        if entries:
+            drop |= {i, *entries}
+    return drop
+
+
+def drop_contents(pages: list[Page]) -> list[Page]:
+    """The pages without their table of contents (which may run over a page break)."""
+    lines = [(n, ln) for n, page in enumerate(pages) for ln in page.text.split("\n")]
+    drop = _contents_lines([ln for _, ln in lines])
+    if not drop:
+        return pages
+    kept: list[list[str]] = [[] for _ in pages]
+    for k, (n, ln) in enumerate(lines):
+        if k not in drop:
+            kept[n].append(ln)
+    return [Page(p.number, "\n".join(text)) for p, text in zip(pages, kept)]
+
+
 def is_boilerplate(line: str) -> bool:
     s = line.strip()
     return bool(s) and any(p.match(s) for p in _BOILERPLATE)
@@ -87,7 +140,7 @@ def _repeated_lines(pages: list[Page]) -> set[str]:
 
 def clean_pages(pages: list[Page]) -> tuple[list[Page], list[str]]:
     """Clean every page; returns the cleaned pages and the draft markers that were seen."""
-    normalised = [Page(p.number, normalise_characters(p.text)) for p in pages]
+    normalised = drop_contents([Page(p.number, normalise_characters(p.text)) for p in pages])
     markers = find_draft_markers("\n".join(p.text for p in normalised))
     repeated = _repeated_lines(normalised)
     cleaned: list[Page] = []

@@ -1,6 +1,7 @@
-"""Cleaning: control characters, markup, page furniture, hyphenation, blank lines, draft markers."""
+"""Cleaning: control characters, markup, page furniture, hyphenation, blank lines, tables of
+contents, draft markers."""
 
-from ingest.clean import clean_pages, find_draft_markers, join_hyphenated, normalise_characters
+from ingest.clean import clean_pages, drop_contents, find_draft_markers, join_hyphenated, normalise_characters
 from ingest.models import Page
 
 
@@ -32,3 +33,35 @@ def test_running_headers_repeated_across_pages_removed():
 def test_draft_markers_found():
     text = "Executive Summary – To be added following the consultation once content is final.\nDraft V2.1"
     assert find_draft_markers(text) == ["Draft V2.1", "To be added following the consultation once content is final"]
+
+
+def test_table_of_contents_with_page_numbers_removed_and_content_kept():
+    page = Page(2, "Our vision for a safer borough.\n\nContents\n\nIntroductions\n- Message from the Chair\t4\n"
+                   "- What the data tells us?\t7\n- Violence reduction 14-15\nAppendix A ........ 25\nB. Governance Structure\n\n"
+                   "Introduction from the Chair Councillor Jane Smith\n\n"
+                   "Community safety is one of the most important things for any resident of the borough.")
+    cleaned, _ = clean_pages([page])
+    assert cleaned[0].text == (
+        "Our vision for a safer borough.\n\n"
+        "Introduction from the Chair Councillor Jane Smith\n\n"
+        "Community safety is one of the most important things for any resident of the borough.")
+
+
+def test_contents_on_one_line_removed_up_to_the_first_heading_with_text():
+    # PDF export can put every title on one line; the first real heading ends the contents
+    page = Page(1, "Contents\n\nGlossary of terms Foreword Executive summary Reducing offending Preventing violence Delivery\n\n"
+                   "Foreword\n\nIssues of crime and harm reduction are complex and need a partnership response. ¹")
+    cleaned, _ = clean_pages([page])
+    assert cleaned[0].text == "Foreword\n\nIssues of crime and harm reduction are complex and need a partnership response. ¹"
+
+
+def test_contents_running_over_a_page_break_removed():
+    pages = [Page(1, "Table of Contents\nForeword 3\nPriorities 5"), Page(2, "Delivery 9\nGovernance 11\n\nForeword\n"
+                                                                         "This strategy sets out how partners will work together to keep people safe.")]
+    cleaned = drop_contents(pages)
+    assert [p.text.strip() for p in cleaned] == ["", "Foreword\nThis strategy sets out how partners will work together to keep people safe."]
+
+
+def test_contents_word_in_running_text_is_not_a_table_of_contents():
+    text = "Contents\nThe contents of this report were agreed by the Board in June 2021 after consultation.\nNext steps 4"
+    assert drop_contents([Page(1, text)])[0].text == text
