@@ -189,7 +189,9 @@ def partnerships_in_query(query: str, registry: Registry) -> list[str]:
 
 _AREA_IN_QUERY = re.compile(
     r"\b(?:Safer\s+([A-Z][a-z]+)\b"
-    r"|([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:'s|’s)?\s+(?:Community\s+Safety|CSP\b|(?:City\s+|Borough\s+|County\s+)?Council\b"
+    # "Solihull", "West Berkshire", "Stoke-on-Trent", "Newcastle upon Tyne"
+    r"|(?<![\w-])([A-Z][a-z]+(?:(?:[ -](?:upon|on|under|in|by|le|en|super)){0,2}[ -][A-Z][a-z]+)?)(?:'s|’s)?\s+"
+    r"(?:Community\s+Safety|CSP\b|(?:City\s+|Borough\s+|County\s+)?Council\b"
     r"|(?:Metropolitan\s+)?Borough\b|Safeguarding|Partnership\b))"
 )
 _NOT_AREAS = {"The", "A", "An", "Our", "This", "That", "Which", "What", "Each", "Every", "Any", "Local", "National",
@@ -201,9 +203,13 @@ def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
     know ("Coventry's Community Safety Partnership", "Solihull CSP", "Safer Leeds")."""
     out: list[str] = []
     for m in _AREA_IN_QUERY.finditer(query):
-        name = (m.group(1) or m.group(2) or "").strip()
-        words = [w for w in re.split(r"[ -]", name) if w not in _NOT_AREAS]
-        name = " ".join(words)
+        words = (m.group(1) or m.group(2) or "").split()
+        while words and words[0] in _NOT_AREAS:  # "The Coventry", "Community Safety"
+            words.pop(0)
+        while words and words[-1] in _NOT_AREAS:
+            words.pop()
+        name = " ".join(words)  # "Stoke-on-Trent" keeps its hyphens
+        words = [w for w in re.split(r"[ -]", name) if w[:1].isupper()]
         if not name or registry.get(name) is not None or any(registry.get(w) for w in words):
             continue
         if any(_count(n, name) for p in registry.partnerships for n in (p.name, p.full_name, *p.aliases)):
