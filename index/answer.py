@@ -69,6 +69,11 @@ _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "w
 _NAMED = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Dr|Professor|Superintendent|Inspector|Commander|Commissioner)\b"
                     r"|\b[A-Z][\w'&-]+(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'&-]+)+")
 _YEAR_IN_Q = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/-]\s?((?:19|20)?\d\d))?\b")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+           "december")
+#: "in February 2023", "during Oct 2022": a figure asked for one month
+_MONTH_IN_Q = re.compile(r"\b(?:in|during|for|of)\s+(?:the\s+month\s+of\s+)?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+                         r"[a-z]*)\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -195,6 +200,10 @@ class AnswerQuestionPipeline:
         uncovered = self._uncovered_years(ctx, answering, stating, figure_clause) if (ctx.scope or answering) else None
         if uncovered:  # the most specific reason first: "cover 2022-2025, not 2012"
             return self._abstain(ctx, uncovered)
+        unstated = _month_not_stated(ctx.question, stating, figure_clause) if count else None
+        if unstated:
+            return self._abstain(ctx, f"The documents give no figure for {unstated}: the passages that answer give "
+                                      "figures for other months or periods.")
         if not answering:
             return self._abstain(ctx, "The indexed documents don't cover this: no passage answers it closely enough.")
         if ctx.scope and not {c.hit.partnership for c in answering} & set(ctx.scope):
@@ -457,6 +466,25 @@ def _rarest_terms(ctx: _Context, phrase: str, skip: frozenset[str]) -> list[str]
 def _names_beyond(names: Sequence[str], asked: set[str]) -> bool:
     """Whether one of ``names`` says more than the question (``asked``: its tokens) does."""
     return any(not set(tokenize(n)) <= asked for n in names)
+
+
+def _month_not_stated(question: str, stating: Sequence[X.Candidate], figure_clause: tuple[int, int] | None) -> str | None:
+    """"How many ... in February 2023?": the month asked for (as the question writes it) when
+    no sentence giving the figure names that month (in words or as a date), in itself or its
+    heading ("In January 2023, there were 24" does not answer it); None when the clause asking
+    for the figure names no month, or a sentence names it."""
+    first, last = figure_clause or (0, len(question))
+    for m in _MONTH_IN_Q.finditer(question):
+        word = m.group(1).lower()
+        month = next((name for name in _MONTHS if name.startswith(word) and (len(word) >= 3 or name == word)), None)
+        if month is None or not first <= m.start() < last:
+            continue
+        number, year = _MONTHS.index(month) + 1, m.group(2)
+        # "January", "Jan", "30/01/23", "30.1.2023"
+        named = re.compile(rf"\b(?:{month}|{month[:3]})\b|\b\d{{1,2}}[/.]0?{number}[/.](?:{year}|{year[2:]})\b", re.IGNORECASE)
+        if not any(named.search(f"{c.hit.trail} {c.text}") for c in stating):
+            return f"{m.group(1)} {m.group(2)}"
+    return None
 
 
 def _clause_at(question: str, pos: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index import extractive as X
-from index.answer import AnswerQuestionPipeline
+from index.answer import AnswerQuestionPipeline, _month_not_stated
 from index.citations import Citation, Statement, locate, render, renumber
 from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
@@ -658,3 +658,25 @@ def test_each_partnership_in_a_cross_answer_gets_as_many_passages_as_a_single_an
     shires.answerer.answer("Compare how Northshire and Southshire tackle knife crime")
     per = [k for k, f in searched if f is not None and f.partnerships]
     assert len(per) == 2 and set(per) == {shires.settings.answer.passages}
+
+
+def _sentence(text: str, trail: str = "") -> X.Candidate:
+    hit = SearchHit(rank=1, score=0.5, text=text, partnership="Sandwell", document="d", source="s", page=None,
+                    section=trail or None, chunk_id="c", trail=trail)
+    return X.candidates([hit])[0]
+
+
+def test_a_figure_for_one_month_needs_a_sentence_naming_that_month():
+    question = "How many partnership disruptions of organised crime groups did Sandwell carry out in February 2023?"
+    january = _sentence("In January 2023, there were 24 such disruptions.")
+    assert _month_not_stated(question, [january], None) == "February 2023"
+    assert _month_not_stated(question.replace("February", "January"), [january], None) is None
+    # a date written in numbers names the month too
+    dated = _sentence("As of the 28/02/23 Sandwell had carried out 9 disruptions of organised crime groups.")
+    assert _month_not_stated(question, [dated], None) is None
+    # a heading can name it
+    headed = _sentence("There were 31 disruptions this month.", trail="Disruptions in February 2023")
+    assert _month_not_stated(question, [headed], None) is None
+    # only the clause that asks for the figure counts
+    clause = "Since the new plan was agreed in March 2022, how many disruptions were there"
+    assert _month_not_stated(clause, [january], (clause.index("how"), len(clause))) is None
