@@ -476,7 +476,7 @@ def _month_not_stated(question: str, stating: Sequence[X.Candidate], figure_clau
     first, last = figure_clause or (0, len(question))
     for m in _MONTH_IN_Q.finditer(question):
         word = m.group(1).lower()
-        month = next((name for name in _MONTHS if name.startswith(word) and (len(word) >= 3 or name == word)), None)
+        month = next((name for name in _MONTHS if name.startswith(word)), None)  # "feb", "sept", "february"
         if month is None or not first <= m.start() < last:
             continue
         number, year = _MONTHS.index(month) + 1, m.group(2)

@@ -72,6 +72,8 @@ _CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.IGNORECASE)
 #: "Our legal responsibility\t9", "Violence reduction 14-15", "Introduction ........ 4"
 _PAGE_REFERENCE = re.compile(r"(?:\s|\.{2,})\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?$")
 _SENTENCE_MARK = re.compile(r"[.!?:;](?:\s|$)")
+#: an entry's label, "A. Performance delivery plan", "2) Priorities" (PDF text may give a Greek "Α" for "A")
+_ENTRY_LABEL = re.compile(r"^[A-Za-zΑ-Ω0-9]{1,3}[.)]\s")
 _MAX_CONTENTS_LINES = 80
 
 
@@ -98,8 +100,8 @@ def _contents_lines(lines: list[str]) -> set[int]:
                 entries.append(j)
                 continue
             after = lines[following[n + 1]] if n + 1 < len(following) else ""
-            if _SENTENCE_MARK.search(s) and not re.match(r"^[A-Za-zΑ-Ω0-9]{1,3}[.)]\s", s) or _is_paragraph(after):
-                break
+            if (_SENTENCE_MARK.search(s) and not _ENTRY_LABEL.match(s)) or _is_paragraph(after):
+                break  # a sentence, or the heading of one: the content has started
             entries.append(j)
         if entries:
             drop |= {i, *entries}
