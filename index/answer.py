@@ -32,6 +32,7 @@ from index.embedding import VectorCache
 from index.figures import find_disagreements
 from index.lexical import token_set, tokenize
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
+from ingest.metadata import MONTHS
 from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query
 
@@ -69,8 +70,6 @@ _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "w
 _NAMED = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Dr|Professor|Superintendent|Inspector|Commander|Commissioner)\b"
                     r"|\b[A-Z][\w'&-]+(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'&-]+)+")
 _YEAR_IN_Q = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/-]\s?((?:19|20)?\d\d))?\b")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-           "december")
 #: "in February 2023", "during Oct 2022": a figure asked for one month
 _MONTH_IN_Q = re.compile(r"\b(?:in|during|for|of)\s+(?:the\s+month\s+of\s+)?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
                          r"[a-z]*)\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
@@ -285,10 +284,7 @@ class AnswerQuestionPipeline:
         for m in view.metas:
             if m.get("partnership") in scope:
                 periods[str(m.get("document"))] = (int(m.get("year_start") or 0), int(m.get("year_end") or 0), str(m.get("period", "")))
-        def said(cands: list[X.Candidate]) -> str:
-            return " ".join(f"{c.hit.trail} {c.text}" for c in cands)  # a heading can say the year
-
-        said_in = {False: said(answering), True: said(stating)}
+        said_in = {False: _said(answering), True: _said(stating)}
         for text, start, end, financial, of_figure in asked:
             covered = any(ys and ys <= end and (start + 1 if financial else start) <= ye for ys, ye, _ in periods.values())
             evidence_text = said_in[of_figure]
@@ -468,6 +464,11 @@ def _names_beyond(names: Sequence[str], asked: set[str]) -> bool:
     return any(not set(tokenize(n)) <= asked for n in names)
 
 
+def _said(cands: Sequence[X.Candidate]) -> str:
+    """What the sentences say, each with its heading (a heading can say the year or month)."""
+    return " ".join(f"{c.hit.trail} {c.text}" for c in cands)
+
+
 def _month_not_stated(question: str, stating: Sequence[X.Candidate], figure_clause: tuple[int, int] | None) -> str | None:
     """"How many ... in February 2023?": the month asked for (as the question writes it) when
     no sentence giving the figure names that month (in words or as a date), in itself or its
@@ -476,13 +477,13 @@ def _month_not_stated(question: str, stating: Sequence[X.Candidate], figure_clau
     first, last = figure_clause or (0, len(question))
     for m in _MONTH_IN_Q.finditer(question):
         word = m.group(1).lower()
-        month = next((name for name in _MONTHS if name.startswith(word)), None)  # "feb", "sept", "february"
+        month = next((name for name in MONTHS if name.startswith(word)), None)  # "feb", "sept", "february"
         if month is None or not first <= m.start() < last:
             continue
-        number, year = _MONTHS.index(month) + 1, m.group(2)
+        number, year = MONTHS.index(month) + 1, m.group(2)
         # "January", "Jan", "30/01/23", "30.1.2023"
         named = re.compile(rf"\b(?:{month}|{month[:3]})\b|\b\d{{1,2}}[/.]0?{number}[/.](?:{year}|{year[2:]})\b", re.IGNORECASE)
-        if not any(named.search(f"{c.hit.trail} {c.text}") for c in stating):
+        if not named.search(_said(stating)):
             return f"{m.group(1)} {m.group(2)}"
     return None
 

@@ -1,7 +1,7 @@
 """The extractive answerer: pick the sentences of the retrieved passages that answer the
 question, and keep each one as an exact span of its chunk.
 
-Every line of a passage is split into sentences (table rows stay whole). Each sentence is
+Every line of a passage is split into sentences (a table row into its cells). Each sentence is
 scored on how much of the question it covers (IDF-weighted terms, the question's own
 partnership names and the words it is asked with left out), how close it is in meaning
 (cosine to the question), and the calibrated relevance of its passage; figure questions

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from index.lexical import STOPWORDS
+from ingest.metadata import MONTHS
 
 _YEAR = r"(?:19|20)\d\d(?:\s?[/-]\s?(?:\d\d){1,2})?"
 _YEAR_RE = re.compile(rf"\b{_YEAR}\b")
@@ -27,8 +28,7 @@ NUMBER_WORDS = {w: float(n) for n, w in enumerate(
     "seventeen eighteen nineteen twenty".split()) if n >= 2}
 NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0,
                      "ninety": 90.0, "hundred": 100.0, "dozen": 12.0})
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_MONTHS = {*MONTHS, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _YEAR_LEAD = {"in", "since", "by", "from", "until", "during", "between", "to", "and", "of", "for", "year"} | _MONTHS
 #: words after which "one" is a count, not a pronoun ("at least one meeting")
 _ONE_LEAD = {"least", "only", "than", "exactly", "just"}

@@ -29,8 +29,10 @@ DOC_TYPE_RULES: list[tuple[str, str]] = [
 
 _PERIOD = re.compile(r"\b(20\d\d)\s*(?:[-–/]|to)\s*((?:20)?\d\d)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\s+(20\d\d)\b", re.IGNORECASE)
+#: the months, in order (dates here, figures' dates and the months a question asks about)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+          "december")
+_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({'|'.join(MONTHS)})\s+(20\d\d)\b", re.IGNORECASE)
 
 
 def _period(text: str) -> str:
@@ -48,7 +50,7 @@ def _date(text: str) -> str:
     m = _DATE.search(text)
     if not m:
         return ""
-    month = _MONTHS.split("|").index(m.group(2).lower()) + 1
+    month = MONTHS.index(m.group(2).lower()) + 1
     return f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}"
 
 

@@ -209,8 +209,8 @@ def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
         while words and words[-1] in _NOT_AREAS:
             words.pop()
         name = " ".join(words)  # "Stoke-on-Trent" keeps its hyphens
-        words = [w for w in re.split(r"[ -]", name) if w[:1].isupper()]
-        if not name or registry.get(name) is not None or any(registry.get(w) for w in words):
+        parts = [w for w in re.split(r"[ -]", name) if w[:1].isupper()]  # "Stoke", "Trent"
+        if not name or registry.get(name) is not None or any(registry.get(w) for w in parts):
             continue
         if any(_count(n, name) for p in registry.partnerships for n in (p.name, p.full_name, *p.aliases)):
             continue
