@@ -187,9 +187,49 @@ def line_cells(line: str) -> list[str]:
     return line.split(" | ") if " | " in line else [line]
 
 
+#: a bullet glyph inside a line: PDF text puts a list that sat in a table cell on one line
+_INLINE_BULLET = re.compile(r"(?:^|\s+)[•▪◦✓►➢■●]\s+")
+#: where a lost bullet began a new item in a table cell: "... are working Ensure victim ..."
+_ITEM_START = re.compile(r"(?<=[a-z]) (?=[A-Z][a-z][\w'’-]*\s+[a-z])")
+#: words after which a capitalised word continues the sentence (a name, not a new item)
+_CONTINUING = frozenset(
+    "a an the and or nor but of to in on at for by with from into onto as than via per our their its his her "
+    "your my we they it is are was were be been being has have had that which who whom whose this these those "
+    "such including across between within among around about under over through during like named called how "
+    "what why where when whether if so both all each every any".split())
+#: a table cell at least this long with no sentence break is read as a run of list items
+_RUN_ON_WORDS = 20
+
+
+def _run_on_items(cell: str) -> list[str]:
+    """A long table cell whose bullets were lost, cut where a new item starts: a capitalised
+    word (followed by a lower-case one) after a lower-case word that does not lead into a
+    name ("are working Ensure victim pathways", not "with the Violence Reduction Unit")."""
+    if len(cell.split()) < _RUN_ON_WORDS:
+        return [cell]
+    items, start = [], 0
+    for m in _ITEM_START.finditer(cell):
+        before = cell[start:m.start()].split()
+        if len(before) >= 3 and before[-1].isalpha() and before[-1].islower() and before[-1] not in _CONTINUING:
+            items.append(cell[start:m.start()])
+            start = m.end()
+    items.append(cell[start:])
+    return items
+
+
 def line_units(line: str) -> list[str]:
-    """The sentences of one line of a passage, a table row's cells split on their own."""
-    return [u for cell in line_cells(line) for u in split_sentences(cell)]
+    """The sentences of one line of a passage: a table row's cells split on their own, and a
+    list run into one line split into its items (at bullet glyphs; in a table cell, also
+    where a lost bullet began an item)."""
+    cells = line_cells(line)
+    units = []
+    for cell in cells:
+        for sentence in split_sentences(cell):
+            for item in _INLINE_BULLET.split(sentence):
+                item = item.strip()
+                if item:
+                    units.extend(_run_on_items(item) if len(cells) > 1 else [item])
+    return units
 
 
 def sentence_units(text: str, min_words: int = 3) -> list[str]:

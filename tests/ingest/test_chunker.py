@@ -165,6 +165,31 @@ def test_sentence_units_split_sentences_cells_and_list_lines_and_drop_fragments(
                                      "- Mentoring in A&E for victims", "up on last year"]
 
 
+def test_line_units_split_a_list_run_into_one_line_at_its_bullet_glyphs():
+    from ingest.structure import line_units
+
+    line = "Objectives | ✓ Ensure victim pathways are in place ✓ Understand a trauma informed approach"
+    assert line_units(line) == ["Objectives", "Ensure victim pathways are in place", "Understand a trauma informed approach"]
+    assert line_units("Aims: • Reduce harm • Support victims") == ["Aims:", "Reduce harm", "Support victims"]
+
+
+def test_line_units_cut_a_long_table_cell_where_a_lost_bullet_began_an_item():
+    from ingest.structure import line_units
+
+    cell = ("Enhance community safety information on the Council website Distribute crime prevention materials "
+            "on priority issues identified Review and update the partnership plan with the Violence Reduction Unit")
+    assert line_units("Actions | " + cell) == [
+        "Actions", "Enhance community safety information on the Council website",
+        "Distribute crime prevention materials on priority issues identified",
+        "Review and update the partnership plan with the Violence Reduction Unit"]
+    # not in a table: a long sentence naming places keeps its names ("ensure Walsall is ...")
+    prose = ("The Partnership embraces its achievements through working together, but it knows there is more "
+             "to do to ensure Walsall is as safe and free from harm as it can be.")
+    assert line_units(prose) == [prose]
+    # a short cell is left whole
+    assert line_units("Lead | Support offending pathways Reduce harm now") == ["Lead", "Support offending pathways Reduce harm now"]
+
+
 def test_a_heading_is_quotable_in_the_chunk_it_opens():
     """Headings can carry the evidence ('Introduction from the Chair Councillor ...'): the first
     chunk under one starts with it, so an answer can cite it as an exact span."""
