@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 _WS = re.compile(r"\s+")
+#: a table-cell separator as the chunk text writes it (" | "; the source has a tab there)
+_CELL = re.compile(r"\s+\|\s+")
 _STARS = re.compile(r"\*{2,}")  # `**bold**` / `***bold italic***` markup, as ingest cleaning removes it
 
 
@@ -38,8 +40,10 @@ class Gold:
 
 
 def normalise(text: str) -> str:
-    """Strip ``**`` markup (runs of two or more ``*``) and collapse whitespace (what matching compares)."""
-    return _WS.sub(" ", _STARS.sub("", text)).strip()
+    """Strip ``**`` markup (runs of two or more ``*``), read a table-cell separator as the
+    whitespace it stands for, and collapse whitespace (what matching compares): a quote that
+    spans a table row's cells in the source (tabs) matches the row in a chunk (" | ")."""
+    return _WS.sub(" ", _CELL.sub(" ", _STARS.sub("", text))).strip()
 
 
 def contains(hit_text: str, quote: str) -> bool:

@@ -26,6 +26,11 @@ def test_normalise_collapses_whitespace_and_strips_bold():
     assert M.normalise("***Case Study***") == "Case Study"
 
 
+def test_a_quote_across_table_cells_matches_the_row_in_a_chunk():
+    assert M.contains("Action | Responsibility\n21/8/19 | Sign off Plan | Helen Kindon", "21/8/19\tSign off Plan\tHelen Kindon")
+    assert not M.contains("21/8/19 | Sign off | Plan", "21/8/19\tSign off Plan\tHelen Kindon")
+
+
 def test_contains_ignores_line_breaks_and_markup_but_not_wording():
     assert M.contains("Intro. The **Chair** of the\nBCSP is Cllr John   Cotton. More.", A)
     assert not M.contains("The Chair of the BCSP is Cllr Jon Cotton.", A)
