@@ -271,10 +271,10 @@ class AnswerQuestionPipeline:
         for m in _YEAR_IN_Q.finditer(ctx.question):
             start = int(m.group(1))
             end = m.group(2)
-            # "2017-2020" is a span of years; "2019/20" is a financial year, labelled by its start,
-            # that a document must reach the end of ("2021/22" does not cover "2022/23")
-            end_year = int(end) if end and len(end) == 4 else start
-            financial = bool(end) and len(end) == 2
+            # "2017-2020" and "2023-26" are spans of years; "2019/20" is a financial year, labelled
+            # by its start, that a document must reach the end of ("2021/22" does not cover "2022/23")
+            financial = bool(end) and len(end) == 2 and int(end) == (start + 1) % 100
+            end_year = start if not end or financial else int(end) if len(end) == 4 else start // 100 * 100 + int(end)
             asked.append((m.group(0), start, max(start, end_year), financial, first <= m.start() < last))
         if not asked:
             return None
@@ -286,9 +286,10 @@ class AnswerQuestionPipeline:
                 periods[str(m.get("document"))] = (int(m.get("year_start") or 0), int(m.get("year_end") or 0), str(m.get("period", "")))
         said_in = {False: _said(answering), True: _said(stating)}
         for text, start, end, financial, of_figure in asked:
-            covered = any(ys and ys <= end and (start + 1 if financial else start) <= ye for ys, ye, _ in periods.values())
+            covered = any(ys and _covers(ys, ye, start + 1 if financial else start, end) for ys, ye, _ in periods.values())
             evidence_text = said_in[of_figure]
-            mentioned = text in evidence_text or (end != start and str(start) in evidence_text and str(end)[-2:] in evidence_text)
+            mentioned = text in evidence_text or (end != start and bool(re.search(
+                rf"{start}\s?[-/–]\s?(?:{str(end)[:2]})?{str(end)[2:]}\b", evidence_text)))
             if not covered and not mentioned:
                 spans = sorted({p for *_, p in periods.values() if p})
                 return (f"The indexed documents for {', '.join(sorted(scope))} cover {', '.join(spans) or 'other periods'}, "
@@ -462,6 +463,16 @@ def _rarest_terms(ctx: _Context, phrase: str, skip: frozenset[str]) -> list[str]
 def _names_beyond(names: Sequence[str], asked: set[str]) -> bool:
     """Whether one of ``names`` says more than the question (``asked``: its tokens) does."""
     return any(not set(tokenize(n)) <= asked for n in names)
+
+
+def _covers(doc_start: int, doc_end: int, start: int, end: int) -> bool:
+    """Whether a document's period covers the years asked about. A period that only touches a
+    span asked about at its first or last year, running on beyond it, does not: the 2020-2023
+    strategy is not the 2023-2026 one."""
+    if doc_start > end or start > doc_end:
+        return False
+    touches = start < end and ((doc_end == start and doc_start < start) or (doc_start == end and doc_end > end))
+    return not touches
 
 
 def _said(cands: Sequence[X.Candidate]) -> str:

@@ -214,6 +214,9 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     # a sum of money next to "fund" is not the sum given to the mentoring asked about
     ("How much funding has the Endowment Fund given to the A&E mentoring in Northshire?", "give no figure"),
     ("What did Eastshire's library service plan for 2017/18?", "not 2017/18"),  # the 2014-2017 plan ends as 2017/18 begins
+    # a span that only shares its first year with the 2014-2017 plan is the next plan's
+    ("What are Eastshire's library service priorities for 2017-2020?", "not 2017-2020"),
+    ("What are Eastshire's library service priorities for 2017-20?", "not 2017-20"),
     # the figure is not for the year asked; another sentence naming the year does not make it so
     ("How many mobile library vans did Eastshire run in 2019?", "not 2019"),
     # "how much X": the figure must be one of X ("£40,000 for new CCTV cameras in the town centre" is not)
@@ -237,6 +240,8 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     assert not named.abstained and "detective inspector" in named.answer
     library = shires.answerer.answer("What did Eastshire's library service plan for 2016/17?")
     assert not library.abstained and "e-book" in library.answer
+    within = shires.answerer.answer("What did Eastshire's library service plan for 2015-2016?")
+    assert not within.abstained and "e-book" in within.answer
     cctv = shires.answerer.answer("How much funding did Northshire spend on CCTV cameras?")
     assert not cctv.abstained and "£40,000" in cctv.answer
     cost = shires.answerer.answer("What was the cost of the new CCTV cameras in Northshire?")
