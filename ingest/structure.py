@@ -192,11 +192,14 @@ _INLINE_BULLET = re.compile(r"(?:^|\s+)[•▪◦✓►➢■●]\s+")
 #: where a lost bullet began a new item in a table cell: "... are working Ensure victim ..."
 _ITEM_START = re.compile(r"(?<=[a-z]) (?=[A-Z][a-z][\w'’-]*\s+[a-z])")
 #: words after which a capitalised word continues the sentence (a name, not a new item)
-_CONTINUING = frozenset(
-    "a an the and or nor but of to in on at for by with from into onto as than via per our their its his her "
-    "your my we they it is are was were be been being has have had that which who whom whose this these those "
-    "such including across between within among around about under over through during like named called how "
-    "what why where when whether if so both all each every any".split())
+_CONTINUING = frozenset({
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from",
+    "into", "onto", "as", "than", "via", "per", "our", "their", "its", "his", "her", "your", "my", "we",
+    "they", "it", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "that", "which",
+    "who", "whom", "whose", "this", "these", "those", "such", "including", "across", "between", "within",
+    "among", "around", "about", "under", "over", "through", "during", "like", "named", "called", "how", "what",
+    "why", "where", "when", "whether", "if", "so", "both", "all", "each", "every", "any",
+})
 #: a table cell at least this long with no sentence break is read as a run of list items
 _RUN_ON_WORDS = 20
 
