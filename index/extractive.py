@@ -181,12 +181,16 @@ def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[st
 
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
-          *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True) -> None:
-    """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in place."""
+          *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
+          acronyms: dict[str, frozenset[str]] | None = None) -> None:
+    """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
+    place. ``acronyms`` maps an acronym's token to the tokens of the long form the question
+    spells out: a sentence using the acronym ("ASB has decreased by 18%") covers those words."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
+    acronyms = acronyms or {}
     for c, sim in zip(cands, cos):
-        words = c.words
+        words = c.words.union(*(acronyms[t] for t in c.words & acronyms.keys()))
         parts = [p for p in c.hit.trail.split(" > ") if p]
         heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says

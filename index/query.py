@@ -59,10 +59,16 @@ def _additions(query: str, glossary: dict[str, list[str]]) -> tuple[list[str], d
         forms = glossary.get(token.upper())
         if forms and (token.isupper() or len(token) >= 4):
             found[token.upper()] = forms
-    lowered = query.lower()
-    extra_acronyms = [a for a, forms in glossary.items()
-                      if a not in found and any(f.lower() in lowered for f in forms if len(f.split()) >= 2)]
+    extra_acronyms = [a for a in spelled_out(query, glossary) if a not in found]
     return [f for forms in found.values() for f in forms] + extra_acronyms, found
+
+
+def spelled_out(query: str, glossary: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The acronyms whose long forms (of two words or more) a query spells out, with those
+    forms: "anti-social behaviour" -> {"ASB": ["Anti-Social Behaviour"]}."""
+    lowered = query.lower()
+    return {a: [f for f in forms if len(f.split()) >= 2 and f.lower() in lowered]
+            for a, forms in glossary.items() if any(len(f.split()) >= 2 and f.lower() in lowered for f in forms)}
 
 
 def _with(text: str, additions: list[str]) -> str:

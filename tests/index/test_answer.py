@@ -12,6 +12,7 @@ from index.answer import AnswerQuestionPipeline, _month_not_stated
 from index.citations import Citation, Statement, locate, render, renumber
 from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
+from index.query import spelled_out
 from index.search import Filters, SearchHit
 from index.synthesis import SynthesisUnavailable
 from ingest.models import with_trail
@@ -284,6 +285,21 @@ def test_a_sentence_that_refers_back_inherits_what_the_one_before_is_about():
     X.score([first, second], terms, np.ones(2, dtype=np.float32), np.zeros((2, 2), dtype=np.float32), figure_question=False)
     assert second.coverage == pytest.approx((1.0 + 0.5 * 3) / 4)  # its own "October", half of what "this" refers to
     assert first.coverage == pytest.approx(3 / 4)
+
+
+def test_a_sentence_using_the_acronym_covers_the_long_form_the_question_spells_out():
+    hit = SearchHit(rank=1, score=0.5, text="ASB has decreased by 18% in the past 4 weeks.", partnership="Northshire",
+                    document="d", source="s", page=None, section=None, chunk_id="c")
+    (c,) = X.candidates([hit])
+    question = "What is the latest drop in anti-social behaviour?"
+    terms = X.question_terms(question, lambda t: 1.0, set())
+    acronyms = {t: frozenset(tokenize(" ".join(forms)))
+                for a, forms in spelled_out(question, {"ASB": ["Anti-Social Behaviour"]}).items() for t in tokenize(a)}
+    vectors, qvec = np.zeros((1, 2), dtype=np.float32), np.ones(2, dtype=np.float32)
+    X.score([c], terms, qvec, vectors, figure_question=False)
+    assert c.coverage == 0.0
+    X.score([c], terms, qvec, vectors, figure_question=False, acronyms=acronyms)
+    assert c.coverage == pytest.approx(3 / len(terms))  # "anti", "social", "behaviour"; not "latest", "drop"
 
 
 def test_named_unknown_area_is_not_answered_from_another_borough(shires):

@@ -8,7 +8,7 @@ import pytest
 
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import BM25Index, tokenize
-from index.query import analyse, build_glossary, expand
+from index.query import analyse, build_glossary, expand, spelled_out
 from index.search import Filters
 from ingest.partnerships import load_registry
 
@@ -76,6 +76,9 @@ def test_glossary_comes_from_the_documents_and_expands_both_ways():
     assert expand("what does SWP do", glossary)[1]["SWP"] == ["Safer Walsall Partnership", "Safer Wolverhampton Partnership"]
     assert "MARAC" in expand("the multi agency risk assessment conference", glossary)[0]
     assert expand("nothing to expand here", glossary)[0] == "nothing to expand here"
+    assert spelled_out("who chairs the multi agency risk assessment conference?", glossary) == {
+        "MARAC": ["Multi Agency Risk Assessment Conference"]}
+    assert spelled_out("who chairs MARAC?", glossary) == {}
 
 
 @pytest.mark.parametrize("query,cross", [
