@@ -76,6 +76,7 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
     # headings since the last text: the section's own heading, and any with no text under them
     # (a cover title, a divider page), kept at the start of the next passage rather than lost
     pending: list[Block] = []
+    holding: str | None = None  # past its target size, the chunk is open for "nested" items or a "list"
 
     def close() -> None:
         nonlocal current
@@ -103,10 +104,28 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             current.blocks.extend(pending)
             pending.clear()
             current.blocks.append(piece)
-            if current.words >= cfg.target_words:
+            # past its target size a chunk stays open only for the rest of a list it has begun
+            holding = _held_open(current, piece, blocks, index, cfg, holding) if current.words >= cfg.target_words else None
+            if current.words >= cfg.target_words and not holding:
                 close()
     close()
     return _merge_small_tails(drafts, cfg)
+
+
+def _held_open(current: _Draft, last: Block, blocks: list[Block], index: int, cfg: ChunkSettings,
+               holding: str | None) -> str | None:
+    """Why a chunk that has reached its target size stays open for the next block, or None:
+    a list item's "nested" items, or the "list" a lead-in line (ending in ":") introduces, stay
+    with it while they fit under the ceiling, so a passage that promises a list holds the list
+    (``holding``: what the chunk is already open for; the next block must continue it)."""
+    nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+    if nxt is None or nxt.kind != "bullet" or current.words + nxt.words > cfg.max_words:
+        return None
+    if nxt.text.startswith(" ") and holding != "list":
+        return "nested"
+    if holding == "list" or (holding is None and last.text.rstrip().endswith(":")):
+        return "list"
+    return None
 
 
 def _merge_small_tails(drafts: list[_Draft], cfg: ChunkSettings) -> list[_Draft]:

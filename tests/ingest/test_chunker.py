@@ -135,6 +135,31 @@ def test_pdf_pages_are_kept_on_chunks():
     assert [(c.page_start, c.trail) for c in chunks] == [(1, "Section A"), (2, "Section B")]
 
 
+@pytest.mark.parametrize("lead_in, items", [
+    ("- Learning events are being planned", "  - 1) one on health care.\n  - 2) one on suicide.\n"),  # nested items
+    ("Three learning events are being planned:", "- 1) one on health care.\n- 2) one on suicide.\n"),  # after "...:"
+])
+def test_a_chunk_at_its_target_size_keeps_the_items_its_last_line_introduces(lead_in, items):
+    cfg = ChunkSettings(target_words=40, max_words=80, min_words=5)
+    text = "Domestic homicide reviews\n\n" + "The partnership reviews every case it is told about. " * 4 + "\n" + lead_in + "\n" + items
+    chunks = chunk_document([Page(None, text)], _meta(), "abc", cfg)
+    holder = next(c for c in chunks if lead_in in c.text)
+    assert "suicide" in holder.text
+    # past the ceiling the chunk closes as before
+    tight = chunk_document([Page(None, text)], _meta(), "abc", ChunkSettings(target_words=40, max_words=50, min_words=5))
+    assert "suicide" not in next(c for c in tight if lead_in in c.text).text
+
+
+def test_a_chunk_kept_open_for_nested_items_closes_at_the_next_item_of_the_outer_list():
+    cfg = ChunkSettings(target_words=40, max_words=120, min_words=5)
+    text = ("Domestic homicide reviews\n\n" + "The partnership reviews every case it is told about. " * 4 + "\n"
+            "- Learning events are being planned\n  - 1) one on health care.\n  - 2) one on suicide.\n"
+            "- Operation Hercules is held within an injunction for car cruising.\n")
+    chunks = chunk_document([Page(None, text)], _meta(), "abc", cfg)
+    holder = next(c for c in chunks if "Learning events" in c.text)
+    assert "suicide" in holder.text and "Hercules" not in holder.text
+
+
 def test_blocks_recognise_numbered_bullets_and_rows():
     blocks = parse_blocks([Page(None, "1. Purpose\n\n1.1 This report explains things.\n\n- a bullet item\n\nA\tB\tC")])
     assert [(b.kind, b.text) for b in blocks] == [
