@@ -277,7 +277,10 @@ class AnswerQuestionPipeline:
             # "2017-2020" and "2023-26" are spans of years; "2019/20" is a financial year, labelled
             # by its start, that a document must reach the end of ("2021/22" does not cover "2022/23")
             financial = bool(end) and len(end) == 2 and int(end) == (start + 1) % 100
-            end_year = start if not end or financial else int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+            if not end or financial:
+                end_year = start
+            else:  # "2023-2026", or "2023-26" in the same century
+                end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
             asked.append((m.group(0), start, max(start, end_year), financial, first <= m.start() < last))
         if not asked:
             return None

@@ -67,8 +67,8 @@ def spelled_out(query: str, glossary: dict[str, list[str]]) -> dict[str, list[st
     """The acronyms whose long forms (of two words or more) a query spells out, with those
     forms: "anti-social behaviour" -> {"ASB": ["Anti-Social Behaviour"]}."""
     lowered = query.lower()
-    return {a: [f for f in forms if len(f.split()) >= 2 and f.lower() in lowered]
-            for a, forms in glossary.items() if any(len(f.split()) >= 2 and f.lower() in lowered for f in forms)}
+    spelled = {a: [f for f in forms if len(f.split()) >= 2 and f.lower() in lowered] for a, forms in glossary.items()}
+    return {a: forms for a, forms in spelled.items() if forms}
 
 
 def _with(text: str, additions: list[str]) -> str:

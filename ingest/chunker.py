@@ -104,9 +104,12 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             current.blocks.extend(pending)
             pending.clear()
             current.blocks.append(piece)
+            if current.words < cfg.target_words:
+                holding = None
+                continue
             # past its target size a chunk stays open only for the rest of a list it has begun
-            holding = _held_open(current, piece, blocks, index, cfg, holding) if current.words >= cfg.target_words else None
-            if current.words >= cfg.target_words and not holding:
+            holding = _held_open(current, piece, blocks, index, cfg, holding)
+            if not holding:
                 close()
     close()
     return _merge_small_tails(drafts, cfg)
