@@ -72,7 +72,7 @@ _NAMED = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Dr|Professor|Superintendent
                     r"|\b[A-Z][\w'&-]+(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'&-]+)+")
 _YEAR_IN_Q = re.compile(r"\b((?:19|20)\d\d)(?:\s?[/-]\s?((?:19|20)?\d\d))?\b")
 #: "in February 2023", "during Oct 2022": a figure asked for one month
-_MONTH_IN_Q = re.compile(r"\b(?:in|during|for|of)\s+(?:the\s+month\s+of\s+)?((?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+_MONTH_IN_Q = re.compile(rf"\b(?:in|during|for|of)\s+(?:the\s+month\s+of\s+)?((?:{'|'.join(m[:3] for m in MONTHS)})"
                          r"[a-z]*)\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 
 

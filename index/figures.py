@@ -28,7 +28,7 @@ NUMBER_WORDS = {w: float(n) for n, w in enumerate(
     "seventeen eighteen nineteen twenty".split()) if n >= 2}
 NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0,
                      "ninety": 90.0, "hundred": 100.0, "dozen": 12.0})
-_MONTHS = {*MONTHS, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_MONTHS = {*MONTHS, *(m[:3] for m in MONTHS), "sept"}  # "January", "Jan", "Sept"
 _YEAR_LEAD = {"in", "since", "by", "from", "until", "during", "between", "to", "and", "of", "for", "year"} | _MONTHS
 #: words after which "one" is a count, not a pronoun ("at least one meeting")
 _ONE_LEAD = {"least", "only", "than", "exactly", "just"}
