@@ -93,6 +93,17 @@ class Report:
     ingested: str = ""
     load: str = ""  # machine load when the run started (latency is sensitive to it)
     answers: list[A.AnswerOutcome] = field(default_factory=list)  # the answer layer, when scored
+    headroom: dict[str, Headroom] = field(default_factory=dict)  # qid -> headroom of ``ours``
+
+
+@dataclass
+class Headroom:
+    """For one answerable question: where ``ours`` ranks each gold quote in a ranking of every
+    chunk, and the best any ranking of the same chunks could score."""
+
+    bands: list[str]  # per gold quote, ``metrics.rank_band`` of its rank
+    best_small: float  # best possible R@small_k
+    best_all: bool  # whether some top k could hold every gold quote
 
 
 class UsageError(ValueError):
@@ -128,6 +139,31 @@ def run_system(system: System, questions: Sequence[Question], k: int, small_k: i
         scores = M.score_question(hits, q.gold, q.partnerships, k=k, small_k=small_k) if q.answerable else None
         outcomes[q.id] = Outcome(hits, got.found, ms, scores)
     return outcomes
+
+
+def headroom(system: System, questions: Sequence[Question], outcomes: dict[str, Outcome], chunk_texts: Sequence[str],
+             k: int, small_k: int) -> dict[str, Headroom]:
+    """What limits the system's recall: the rank band of each gold quote (from ``outcomes`` in
+    the top k, else from the system's ranking of every chunk), and the best R@small_k and
+    AllGold@k that any ranking of ``chunk_texts`` could reach."""
+    out: dict[str, Headroom] = {}
+    for q in questions:
+        if not q.answerable or q.id not in outcomes:
+            continue
+        top = M.gold_ranks(outcomes[q.id].hits[:k], q.gold)
+        full: list[int | None] = []
+        if any(r is None for r in top):
+            full = M.gold_ranks(system.retrieve(q.question, len(chunk_texts)).hits, q.gold)
+        # a quote missed in the top k is placed after it, even where the longer ranking puts it
+        # higher (a cross-partnership search fills a short top k differently)
+        ranks = [r if r is not None else (max(full[i], k + 1) if full[i] is not None else None)
+                 for i, r in enumerate(top)]
+        cover = M.best_cover(chunk_texts, q.gold)
+        n = len(q.gold)
+        out[q.id] = Headroom(bands=[M.rank_band(r) for r in ranks],
+                             best_small=(cover[min(small_k, len(cover)) - 1] / n) if cover and n else 0.0,
+                             best_all=bool(cover) and cover[-1] == n and len(cover) <= k)
+    return out
 
 
 def unreachable_gold(questions: Sequence[Question], unit_texts: Sequence[str],
@@ -187,6 +223,7 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
         say(f"index was empty; ingested the corpus: {ingested}")
     chunks = rt.store.all_chunks()
     runs: list[SystemRun] = []
+    room: dict[str, Headroom] = {}
     for name in names:
         say(f"building {name} …")
         start = time.perf_counter()
@@ -194,6 +231,8 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
         built = time.perf_counter() - start
         say(f"running {name} on {len(questions)} questions …")
         runs.append(SystemRun(name, run_system(system, questions, k, small_k), built, system.unit_texts))
+        if name == "ours":
+            room = headroom(system, questions, runs[-1].outcomes, [c.text for c in chunks], k, small_k)
 
     answer_outcomes: list[A.AnswerOutcome] = []
     if answers:
@@ -210,7 +249,7 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
     return Report(
         command=command, date=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), split=split, k=k, small_k=small_k,
         questions=questions, runs=runs, chunk_words=chunk_words, unreachable=unreachable, ingested=ingested,
-        load=load, answers=answer_outcomes,
+        load=load, answers=answer_outcomes, headroom=room,
     )
 
 
@@ -267,10 +306,36 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
                          f"{max(ms) if ms else 0.0:.1f}", f"{r.build_seconds:.1f}", f"{words:.0f}"])
     out.append(("Latency per query (ms, after one warm-up query) and words returned",
                 ["system", "queries", "p50", "p95", "max", "build s", f"words in top {report.k}"], lat_rows))
+    if report.headroom:
+        out.append(headroom_table(report))
     if report.answers:
         out.append(("Answers (`cspkb ask`, extractive mode), overall and per kind", ["kind", *A.ANSWER_COLUMNS],
                     A.table(report.answers, KINDS)))
     return out
+
+
+def headroom_table(report: Report) -> tuple[str, list[str], list[list[str]]]:
+    """Per kind: where ``ours`` ranks the gold quotes (share in each rank band) beside its
+    R@small_k and AllGold@k and the best any ranking of the same chunks could reach."""
+    ours = next(r for r in report.runs if r.name == "ours")
+    bands = [M.rank_band(low) for low, _ in M.RANK_BANDS] + ["none"]
+    s, k = report.small_k, report.k
+    rows = []
+    for kind in [*[kd for kd in KINDS if kd != "unanswerable"], "all"]:
+        ids = [q.id for q in report.questions if q.id in report.headroom and kind in ("all", q.kind)]
+        if not ids:
+            continue
+        placed = [b for i in ids for b in report.headroom[i].bands]
+        scores = [ours.outcomes[i].scores for i in ids]
+        rows.append([kind, str(len(placed)), *[f"{placed.count(b) / len(placed):.3f}" for b in bands],
+                     f"{M.mean([x.recall_small for x in scores if x]):.3f}",
+                     f"{M.mean([report.headroom[i].best_small for i in ids]):.3f}",
+                     f"{M.mean([x.all_found for x in scores if x]):.3f}",
+                     f"{M.mean([float(report.headroom[i].best_all) for i in ids]):.3f}"])
+    return (f"Headroom (`ours`): where its ranking of every chunk puts the gold quotes, and the best any ranking "
+            f"of the same chunks could score",
+            ["kind", "quotes", *[f"rank {b}" for b in bands], f"R@{s}", f"best R@{s}", f"AllGold@{k}",
+             f"best AllGold@{k}"], rows)
 
 
 def never_found(report: Report) -> list[tuple[str, str, str]]:
@@ -327,6 +392,9 @@ LEGEND = (
     "quotes within the first 1,500 words of the ranked hits read in order (the same reading for every system, "
     "whatever its chunk size; our top 10 is about 1,550 words, the LlamaIndex default's about 6,700). Abstain: share of "
     "unanswerable questions where the result reported found=False (baselines never abstain).\n\n"
+    "Headroom: each gold quote's rank in `ours`'s ranking of every chunk (a quote missed in the top k ranks "
+    "after it), and the best R@n and AllGold any ranking of the same chunks could reach (greedy set cover: "
+    "what chunking allows; the gap to it is ranking).\n\n"
     "Answers: CiteSupport: share of citations whose quote is verbatim in the cited chunk as indexed, from the "
     "cited partnership and document. KeyFacts: share of each answerable question's must-mention terms in the "
     "answer. PRecall / PIrrelevant (which and compare questions): share of qualifying partnerships cited, and "

@@ -165,6 +165,38 @@ def mean_words(texts: Sequence[str]) -> float:
     return mean([float(len(t.split())) for t in texts])
 
 
+#: rank bands for where gold quotes sit in a full ranking (inclusive; None: no upper bound)
+RANK_BANDS: tuple[tuple[int, int | None], ...] = ((1, 5), (6, 10), (11, 20), (21, 40), (41, None))
+
+
+def rank_band(rank: int | None) -> str:
+    """The band a 1-based rank falls in ("1-5", "6-10", ..., "41+"), "none" when not ranked."""
+    if rank is None:
+        return "none"
+    for low, high in RANK_BANDS:
+        if high is None or rank <= high:
+            return f"{low}-{high}" if high is not None else f"{low}+"
+    raise AssertionError("unreachable: the last band has no upper bound")
+
+
+def best_cover(unit_texts: Sequence[str], gold: Sequence[Gold]) -> list[int]:
+    """How many gold quotes the best ``n`` units can hold, for n = 1, 2, ...: an upper-bound
+    ranking (greedy set cover, so at least what the best ranking of these units could reach).
+    ``result[n - 1]`` quotes are coverable by n units; the list ends when no unit adds a quote,
+    so ``result[-1] < len(gold)`` means some quotes are in no unit at all."""
+    quotes = [normalise(g.quote) for g in gold]
+    holds = {frozenset(i for i, q in enumerate(quotes) if q and q in t) for t in (normalise(u) for u in unit_texts)}
+    holds.discard(frozenset())
+    left, counts = set(range(len(quotes))), []
+    while left:
+        best = max(holds, key=lambda h: len(h & left), default=frozenset())
+        if not best & left:
+            break
+        left -= best
+        counts.append(len(quotes) - len(left))
+    return counts
+
+
 @dataclass(frozen=True)
 class QuestionScores:
     """Per-question retrieval metrics for one system (answerable questions)."""

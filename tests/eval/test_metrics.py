@@ -172,3 +172,86 @@ def test_recall_within_words_reads_hits_in_order_up_to_the_budget():
     assert M.recall_within_words(hits, gold, budget=6) == pytest.approx(1 / 3)  # "zeta eta" is cut at the budget
     # a quote never spans two hits, whatever the budget
     assert M.recall_within_words(hits, [M.Gold("delta epsilon")], budget=100) == 0.0
+
+
+# --- headroom: what a ranking of the same chunks could reach --------------------------------
+def test_rank_band_names_the_band_a_rank_falls_in():
+    assert [M.rank_band(r) for r in (1, 5, 6, 10, 11, 20, 21, 40, 41, 500, None)] == [
+        "1-5", "1-5", "6-10", "6-10", "11-20", "11-20", "21-40", "21-40", "41+", "41+", "none"]
+
+
+def test_best_cover_counts_quotes_the_best_n_units_hold():
+    units = [f"{A} {B}", C, "nothing relevant here", A]
+    # two units hold all three quotes (the first holds two), whatever order they were given in
+    assert M.best_cover(units, [gold(A), gold(B), gold(C)]) == [2, 3]
+    assert M.best_cover(list(reversed(units)), [gold(A), gold(B), gold(C)]) == [2, 3]
+    # a quote no unit holds is never counted: the list stops short of the number of quotes
+    assert M.best_cover(units, [gold(A), gold("a sentence in no unit")]) == [1]
+    assert M.best_cover(units, [gold("a sentence in no unit")]) == []
+
+
+class _RankEverything:
+    """A System whose ranking of every unit is fixed: the top k is its first k."""
+
+    def __init__(self, texts):
+        self.texts = texts
+        self.asked = []
+
+    def retrieve(self, query, k):
+        self.asked.append(k)
+        return type("R", (), {"hits": [M.Hit(t) for t in self.texts[:k]]})()
+
+
+def test_headroom_places_quotes_missed_in_the_top_k_by_the_full_ranking():
+    from eval.harness import Outcome, headroom
+
+    fillers = [f"filler passage number {i}" for i in range(60)]
+    texts = [A] + fillers[:12] + [B] + fillers[12:] + [C]  # A at 1, B at 14, C at 63
+    system = _RankEverything(texts)
+    q = Question(id="q1", split="dev", kind="fact", question="who chairs?", partnerships=["Birmingham"],
+                 gold=[gold(A), gold(B), gold(C)], answerable=True)
+    unans = Question(id="q2", split="dev", kind="unanswerable", question="x", partnerships=[], gold=[],
+                     answerable=False)
+    outcomes = {"q1": Outcome(hits=[M.Hit(t) for t in texts[:10]], found=True, ms=1.0),
+                "q2": Outcome(hits=[], found=False, ms=1.0)}
+    room = headroom(system, [q, unans], outcomes, texts, k=10, small_k=5)
+    assert set(room) == {"q1"}  # unanswerable questions have no gold to place
+    assert room["q1"].bands == ["1-5", "11-20", "41+"]
+    assert system.asked == [len(texts)]  # the full ranking is asked for once, for the missed quotes
+    assert room["q1"].best_small == 1.0 and room["q1"].best_all  # three units hold all three quotes
+
+
+def test_headroom_knows_when_no_top_k_can_hold_every_quote():
+    from eval.harness import Outcome, headroom
+
+    quotes = [f"distinct sentence {w} about the partnership" for w in "abcdefgh"]
+    q = Question(id="q1", split="dev", kind="which", question="which?", partnerships=["Birmingham"],
+                 gold=[gold(t) for t in quotes], answerable=True)
+    system = _RankEverything(quotes)
+    room = headroom(system, [q], {"q1": Outcome(hits=[M.Hit(t) for t in quotes[:4]], found=True, ms=1.0)},
+                    quotes, k=4, small_k=2)
+    assert room["q1"].best_small == pytest.approx(2 / 8)  # one quote per unit: two units hold two
+    assert not room["q1"].best_all  # eight units are needed, the top 4 cannot hold them
+    assert room["q1"].bands == ["1-5"] * 5 + ["6-10"] * 3  # ranks 1-4 in the top k, then 5-8
+
+
+def test_the_report_shows_headroom_per_kind_beside_what_ours_scored():
+    from eval.harness import Headroom, Outcome, Report, SystemRun, tables
+
+    qs = [Question(id=f"q{i}", split="dev", kind=kind, question="?", partnerships=["Birmingham"],
+                   gold=[gold(A), gold(B)], answerable=True) for i, kind in enumerate(("fact", "which"))]
+    scores = {"q0": M.score_question([hit(A), hit(B)], qs[0].gold, ["Birmingham"]),
+              "q1": M.score_question([hit(C)] * 5 + [hit(A)], qs[1].gold, ["Birmingham"])}
+    run_ = SystemRun("ours", {q: Outcome(hits=[], found=True, ms=1.0, scores=s) for q, s in scores.items()})
+    report = Report(command="x", date="d", split="dev", k=10, small_k=5, questions=qs, runs=[run_], chunk_words={},
+                    unreachable={}, headroom={"q0": Headroom(["1-5", "1-5"], 1.0, True),
+                                              "q1": Headroom(["6-10", "21-40"], 1.0, True)})
+    title, header, rows = next(t for t in tables(report) if t[0].startswith("Headroom"))
+    assert header[:4] == ["kind", "quotes", "rank 1-5", "rank 6-10"] and header[-4:] == [
+        "R@5", "best R@5", "AllGold@10", "best AllGold@10"]
+    by_kind = {r[0]: dict(zip(header, r)) for r in rows}
+    assert set(by_kind) == {"fact", "which", "all"}  # kinds without questions get no row
+    assert by_kind["which"]["rank 6-10"] == "0.500" and by_kind["which"]["rank 21-40"] == "0.500"
+    assert by_kind["which"]["R@5"] == "0.000" and by_kind["which"]["best R@5"] == "1.000"
+    assert by_kind["all"]["quotes"] == "4" and by_kind["all"]["rank 1-5"] == "0.500"
+    assert by_kind["all"]["AllGold@10"] == "0.500"
