@@ -332,8 +332,9 @@ def headroom_table(report: Report) -> tuple[str, list[str], list[list[str]]]:
                      f"{M.mean([report.headroom[i].best_small for i in ids]):.3f}",
                      f"{M.mean([x.all_found for x in scores if x]):.3f}",
                      f"{M.mean([float(report.headroom[i].best_all) for i in ids]):.3f}"])
-    return (f"Headroom (`ours`): where its ranking of every chunk puts the gold quotes, and the best any ranking "
-            f"of the same chunks could score",
+    title = ("Headroom (`ours`): where its ranking of every chunk puts the gold quotes, and the best any ranking "
+             "of the same chunks could score")
+    return (title,
             ["kind", "quotes", *[f"rank {b}" for b in bands], f"R@{s}", f"best R@{s}", f"AllGold@{k}",
              f"best AllGold@{k}"], rows)
 

@@ -246,7 +246,7 @@ def test_the_report_shows_headroom_per_kind_beside_what_ours_scored():
     report = Report(command="x", date="d", split="dev", k=10, small_k=5, questions=qs, runs=[run_], chunk_words={},
                     unreachable={}, headroom={"q0": Headroom(["1-5", "1-5"], 1.0, True),
                                               "q1": Headroom(["6-10", "21-40"], 1.0, True)})
-    title, header, rows = next(t for t in tables(report) if t[0].startswith("Headroom"))
+    _, header, rows = next(t for t in tables(report) if t[0].startswith("Headroom"))
     assert header[:4] == ["kind", "quotes", "rank 1-5", "rank 6-10"] and header[-4:] == [
         "R@5", "best R@5", "AllGold@10", "best AllGold@10"]
     by_kind = {r[0]: dict(zip(header, r)) for r in rows}
