@@ -105,12 +105,22 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                 cursor = end
                 words = len(unit.split())
                 listed = len(cells) > 1 or unit.startswith("- ")
-                if unit not in headings and ((words < 4 and not _HAS_DIGIT.search(unit))
+                if unit not in headings and not _is_statement(unit) and ((words < 4 and not _HAS_DIGIT.search(unit))
                                              or (words <= 8 and not listed and not unit.endswith(TERMINAL))):
                     continue  # fragments, and titles left in the text; the passage's own heading
                     # can answer ("Introduction from the Chair Councillor ...") and is judged like a sentence
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
     return out
+
+
+def _is_statement(unit: str) -> bool:
+    """A short line in sentence case ("Strengthen community cohesion", "Increase reporting of
+    under-reported crimes"): an aim or item whose bullet was lost, not a title left in the text
+    ("Early Areas of Focus"), which capitalises its words."""
+    words = unit.rstrip("".join(TERMINAL) + ":").split()
+    content = [w for w in words[1:] if len(w) > 3 and w[0].isalpha()]
+    return (3 <= len(words) <= 8 and words[0][:1].isupper() and len(content) >= 2
+            and all(w[0].islower() for w in content))
 
 
 _ITEM = re.compile(r"^(\s*)(?:-|\d{1,2}[.)])\s+")  # "- item" or "1. item"

@@ -496,6 +496,17 @@ def test_a_passage_heading_is_a_candidate_other_titles_are_not():
                                                      "Keeping people safe matters to us all."]
 
 
+def test_short_aims_in_sentence_case_are_candidates_titles_in_title_case_are_not():
+    # an aims chart whose bullets the PDF lost: each aim on its own line, without a full stop
+    text = ("What do we hope to achieve?\nIncrease reporting of under-reported crimes\nStrengthen community cohesion\n"
+            "Early Areas of Focus\nBui of c\nSafer Shire Partnership Plan")
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c", trail="Building Community Capacity")
+    assert [c.text for c in X.candidates([hit])] == ["What do we hope to achieve?",
+                                                     "Increase reporting of under-reported crimes",
+                                                     "Strengthen community cohesion"]
+
+
 def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     text = ("Our aims are these. The partnership will do these things:\n- fund youth workers in A&E\n- train school staff\n"
             "Next paragraph starts here.\n- The Four P approach is used: a fifth P is added.\n  - Pursue: disrupt networks\n"
