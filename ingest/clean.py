@@ -2,7 +2,8 @@
 
 Removes stray control characters and formatting markup, repeated page headers/footers
 ("Sensitivity: NOT PROTECTIVELY MARKED", "Draft V1.9", page numbers), joins words
-hyphenated across line ends and collapses runs of blank lines. A table of contents (a
+hyphenated across line ends, joins a sentence that a break split into two paragraphs, and
+collapses runs of blank lines. A table of contents (a
 "Contents" line and the entries after it) is removed: a list of section titles is not
 content, and its topic words would make it answer every question. Draft markers are reported
 before they are removed, so the document can be flagged as a draft.
@@ -51,6 +52,23 @@ def join_hyphenated(text: str) -> str:
     """'commu-\\nnity' -> 'community'; 'Anti-\\nSocial' keeps its hyphen."""
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     return re.sub(r"(\w)-\n[ \t]*([A-Z])", r"\1-\2", text)
+
+
+#: a prose line that stops mid-sentence, blank lines, and a line that goes on in lower case
+_BROKEN_PARAGRAPH = re.compile(r"^([^\n\t|]*[^\s.!?:;|])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?=[a-z])", re.MULTILINE)
+_MIN_BROKEN_WORDS = 8
+
+
+def join_broken_paragraphs(text: str) -> str:
+    """'... to improve consistency and\\n\\nquality of investigations, ...' -> one line: a sentence
+    that a page or column break split into two paragraphs. Only a prose line (eight words or
+    more, not a table row) that ends without a sentence mark is joined, and only to a line
+    that starts in lower case."""
+    def join(m: re.Match[str]) -> str:
+        line = m.group(1)
+        return f"{line} " if len(line.split()) >= _MIN_BROKEN_WORDS else m.group(0)
+
+    return _BROKEN_PARAGRAPH.sub(join, text)
 
 
 def collapse_blank_lines(text: str) -> str:
@@ -152,6 +170,6 @@ def clean_pages(pages: list[Page]) -> tuple[list[Page], list[str]]:
             for ln in page.text.split("\n")
             if not is_boilerplate(ln) and re.sub(r"\d+", "#", ln.strip()) not in repeated
         ]
-        text = collapse_blank_lines(join_hyphenated("\n".join(kept)))
+        text = collapse_blank_lines(join_broken_paragraphs(join_hyphenated("\n".join(kept))))
         cleaned.append(Page(page.number, text))
     return cleaned, markers

@@ -1,7 +1,14 @@
 """Cleaning: control characters, markup, page furniture, hyphenation, blank lines, tables of
 contents, draft markers."""
 
-from ingest.clean import clean_pages, drop_contents, find_draft_markers, join_hyphenated, normalise_characters
+from ingest.clean import (
+    clean_pages,
+    drop_contents,
+    find_draft_markers,
+    join_broken_paragraphs,
+    join_hyphenated,
+    normalise_characters,
+)
 from ingest.models import Page
 
 
@@ -65,3 +72,25 @@ def test_contents_running_over_a_page_break_removed():
 def test_contents_word_in_running_text_is_not_a_table_of_contents():
     text = "Contents\nThe contents of this report were agreed by the Board in June 2021 after consultation.\nNext steps 4"
     assert drop_contents([Page(1, text)])[0].text == text
+
+
+def test_a_sentence_split_into_two_paragraphs_is_joined():
+    broken = ("It will consider how to improve consistency and\n\nquality of investigations, as well as services.\n\n"
+              "Next paragraph.")
+    assert join_broken_paragraphs(broken) == ("It will consider how to improve consistency and quality of investigations, "
+                                              "as well as services.\n\nNext paragraph.")
+    # the page furniture between the halves goes first, so clean_pages joins them too
+    (page,), _ = clean_pages([Page(1, "We want to create a culture where the casualty is no longer the\n\n12\n\n"
+                                      "victim, where integration flourishes.")])
+    assert page.text == "We want to create a culture where the casualty is no longer the victim, where integration flourishes."
+
+
+def test_paragraphs_that_end_or_start_a_sentence_or_are_not_prose_stay_apart():
+    kept = [
+        "The partnership met eleven times during the year to agree the plan.\n\nthen a lower-case line",  # ended
+        "A heading that stops and\n\nlower case",  # too short to be a broken sentence
+        "Action | Lead | Date | Status | Notes | Owner | Review | and\n\nnext row",  # a table row
+        "Our priorities for the next three years of partnership working are\n\nViolence, Exploitation",  # capital
+    ]
+    for text in kept:
+        assert join_broken_paragraphs(text) == text
