@@ -54,7 +54,10 @@ _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separ
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
                    "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
 #: "Who chairs/leads/runs …?", "Who is the chair of …?", "Who currently chairs …?": the role asked about
-_WHO_Q = re.compile(r"^\s*who\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:[a-z]+ly\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
+_WHO_Q = re.compile(r"^\s*who\s+(is\s+|are\s+|was\s+|were\s+)?(?:[a-z]+ly\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
+#: where the noun phrase after "who is/are" ends: "who are the core partners | in Dudley's CSP"
+_PHRASE_END = re.compile(r"\s+(?:who|that|in|at|for|on|of|to|and|or|with|within|across|from|under|by|now|currently)\b"
+                         r"|\s*[?,.;:(]|\s+[-–—]\s", re.IGNORECASE)
 #: "What is the name of X's coordinator?": the role is the noun phrase's last word
 _NAME_OF_Q = re.compile(r"\b(?:what(?:'s|\s+is|\s+was|\s+are)\s+the\s+names?\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
                         r"([\w'’ -]+?)(?=\s+(?:who|that|in|at|for|on|of)\b|\s*[?.]|\s*$)", re.IGNORECASE)
@@ -532,8 +535,12 @@ def _who_role(question: str) -> str | None:
     ("chairs" -> "chair"; "the name of Birmingham's Modern Slavery coordinator" -> "coordin"),
     or None."""
     m = _WHO_Q.match(question)
-    if m and m.group(1).lower() not in _AUXILIARY:
-        word = m.group(1)
+    if m and m.group(2).lower() not in _AUXILIARY:
+        word = m.group(2)
+        if m.group(1):  # "who is/are the ...": the role is the noun phrase's last word ("core partners")
+            phrase = question[m.start(2):]
+            end = _PHRASE_END.search(phrase)
+            word = (phrase[: end.start()] if end else phrase).split()[-1]
     else:
         named = _NAME_OF_Q.search(question)
         if not named:

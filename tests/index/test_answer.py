@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index import extractive as X
-from index.answer import AnswerQuestionPipeline, _month_not_stated
+from index.answer import AnswerQuestionPipeline, _month_not_stated, _who_role
 from index.citations import Citation, Statement, locate, render, renumber
 from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
@@ -712,3 +712,13 @@ def test_a_figure_for_one_month_needs_a_sentence_naming_that_month():
     # only the clause that asks for the figure counts
     clause = "Since the new plan was agreed in March 2022, how many disruptions were there"
     assert _month_not_stated(clause, [january], (clause.index("how"), len(clause))) is None
+
+
+def test_the_role_a_who_question_asks_about_is_the_head_of_its_noun_phrase():
+    assert _who_role("Who chairs the Board?") == "chair"  # a verb: the role itself
+    assert _who_role("Who are the core partners in Dudley's and Sandwell's partnerships?") == "partner"  # not "core"
+    assert _who_role("Who is Dudley's lead officer for Prevent?") == "offic"  # not "dudley"
+    assert _who_role("Who is the Modern Slavery coordinator in Birmingham?") == "coordin"
+    assert _who_role("Who is currently the chair?") == "chair"
+    assert _who_role("Who is responsible for the plan?") == "respons"
+    assert _who_role("What does the plan say about schools?") is None
