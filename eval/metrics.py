@@ -8,6 +8,7 @@ harness, the tests and any other caller compute the same numbers.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -39,10 +40,12 @@ class Gold:
     file: str = ""
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Strip ``**`` markup (runs of two or more ``*``), read a table-cell separator as the
     whitespace it stands for, and collapse whitespace (what matching compares): a quote that
-    spans a table row's cells in the source (tabs) matches the row in a chunk (" | ")."""
+    spans a table row's cells in the source (tabs) matches the row in a chunk (" | ").
+    Cached: every question's scoring normalises the same chunks again."""
     return _WS.sub(" ", _CELL.sub(" ", _STARS.sub("", text))).strip()
 
 
