@@ -54,8 +54,10 @@ def join_hyphenated(text: str) -> str:
     return re.sub(r"(\w)-\n[ \t]*([A-Z])", r"\1-\2", text)
 
 
+#: the marks a sentence (or a lead-in) ends with, as cleaning reads them
+_SENTENCE_MARKS = ".!?:;"
 #: a prose line that stops mid-sentence, blank lines, and a line that goes on in lower case
-_BROKEN_PARAGRAPH = re.compile(r"^([^\n\t|]*[^\s.!?:;|])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?=[a-z])", re.MULTILINE)
+_BROKEN_PARAGRAPH = re.compile(rf"^([^\n\t|]*[^\s{_SENTENCE_MARKS}|])[ \t]*\n(?:[ \t]*\n)+[ \t]*(?=[a-z])", re.MULTILINE)
 _MIN_BROKEN_WORDS = 8
 
 
@@ -89,7 +91,7 @@ def find_draft_markers(text: str) -> list[str]:
 _CONTENTS_TITLE = re.compile(r"^(?:table of )?contents$", re.IGNORECASE)
 #: "Our legal responsibility\t9", "Violence reduction 14-15", "Introduction ........ 4"
 _PAGE_REFERENCE = re.compile(r"(?:\s|\.{2,})\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?$")
-_SENTENCE_MARK = re.compile(r"[.!?:;](?:\s|$)")
+_SENTENCE_MARK = re.compile(rf"[{_SENTENCE_MARKS}](?:\s|$)")
 #: an entry's label, "A. Performance delivery plan", "2) Priorities" (PDF text may give a Greek "Α" for "A")
 _ENTRY_LABEL = re.compile(r"^[A-Za-zΑ-Ω0-9]{1,3}[.)]\s")
 _MAX_CONTENTS_LINES = 80
