@@ -112,6 +112,8 @@ class RetrievalSettings(BaseModel):
     expand_acronyms: bool = True
     topic_query: bool = Field(default=True, description="Also rank densely by the question's topic (partnership names and 'which partnerships' wording removed).")
     per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")
+    hubness_weight: float = Field(default=0.6, description="For a question about one topic (not 'which/compare/across'), the dense ranking's cosine is lowered by this times the passage's hubness: how close it is to the rest of the corpus (a foreword or overview near every question). Relevance scores are not changed. 0: off.")
+    hubness_k: int = Field(default=10, description="Hubness = mean cosine of a passage to its this many nearest sentences of other passages.")
     calibration: tuple[float, float, float] = Field(
         default=(3.945, 4.404, -6.019),
         description="relevance = sigmoid(a*cosine + b*term_coverage + c); fitted on the dev split (cspkb eval --calibrate).",

@@ -10,7 +10,8 @@ Pipeline for one query:
    words (a question in the user's own words is ranked mostly by meaning); when the question
    names one partnership, the dense ranking is the topic's (the filter already handles the
    name); for cross-partnership questions the dense weight is shared between the question's
-   and the topic's dense rankings;
+   and the topic's dense rankings; for a question about one topic the dense ranking is
+   corrected for hubness (``index.hubness``: a passage close to the whole corpus is lowered);
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in; within
    a partnership a third ranking joins the fusion, by the share of the question's words a
@@ -36,6 +37,7 @@ import numpy as np
 from cspkb.settings import Settings
 from index.embedding import Embedder, VectorCache
 from index.fusion import reciprocal_rank_fusion
+from index.hubness import passage_hubness
 from index.query import QueryPlan, analyse, build_glossary
 from index.store import ChunkStore
 from ingest.models import unit_hash
@@ -103,7 +105,7 @@ class SearchResult:
 class CorpusView:
     """In-memory view of every chunk: vectors, BM25, metadata, neighbours, glossary."""
 
-    def __init__(self, snapshot: dict[str, Any]) -> None:
+    def __init__(self, snapshot: dict[str, Any], hubness_k: int = 10) -> None:
         import json
 
         from index.lexical import BM25Index
@@ -121,6 +123,7 @@ class CorpusView:
         self.sentence_owner = np.array([owners[j] for j in keep], dtype=np.int64)
         self.sentence_matrix = (np.asarray(svectors, dtype=np.float32)[keep] if keep and svectors is not None
                                 else np.zeros((0, self.matrix.shape[1]), dtype=np.float32))
+        self.hubness = passage_hubness(self.matrix, self.sentence_matrix, self.sentence_owner, k=hubness_k)
         smetas = sentences.get("metadatas") or []
         self.sentence_row: dict[str, int] = {str(smetas[j].get("unit_hash")): row for row, j in enumerate(keep)}
         self.bm25 = BM25Index([f"{m.get('trail', '')}\n{t}" for m, t in zip(self.metas, self.texts)])
@@ -186,7 +189,7 @@ class Searcher:
         key = self.store.version()
         with self._lock:
             if self._view is None or key != self._view_key:
-                self._view = CorpusView(self.store.snapshot())
+                self._view = CorpusView(self.store.snapshot(), hubness_k=self.settings.retrieval.hubness_k)
                 self._view_key = key
             return self._view
 
@@ -260,6 +263,11 @@ class Searcher:
             # one partnership named: the filter already restricts to it, so the name is noise in
             # the question's vector; rank densely by the topic alone
             rank_cos, topic_cos = topic_cos, None
+        if not plan.cross and r.hubness_weight:
+            # one topic: a passage close to everything (a foreword, an overview) is not the
+            # answer because it is close to this question too; "which/compare" questions keep
+            # plain cosine, where the overviews that list every priority are often evidence
+            rank_cos = rank_cos - r.hubness_weight * view.hubness
 
         share = self._lexical_share(coverage, eligible)
         partnerships = sorted({str(view.partnership[i]) for i in eligible})

@@ -243,7 +243,8 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     registry = searcher.registry_for(view)
     topic = analyse("What does Northshire do about knife crime?", registry, view.glossary).topic
     assert topic and "Northshire" not in topic
-    expected = view.dense_scores(searcher.query_vectors([topic])[0])
+    # less the hubness correction a question about one topic gets
+    expected = view.dense_scores(searcher.query_vectors([topic])[0]) - searcher.settings.retrieval.hubness_weight * view.hubness
     assert calls and all(t is None and np.allclose(c, expected) for c, t, _ in calls)
     assert all(cov is None for _, _, cov in calls)  # the term-coverage ranking is for cross questions only
     calls.clear()
@@ -269,3 +270,28 @@ def test_expansions_follow_the_question_so_the_searched_text_is_reproducible():
     glossary = {"HBV": ["Honour Based Violence"], "FGM": ["Female Genital Mutilation"], "MARAC": ["Multi-Agency Risk Assessment Conference"]}
     assert analyse("Who tackles HBV, MARAC and FGM?", REGISTRY, glossary).expanded.endswith(
         "(Honour Based Violence; Multi-Agency Risk Assessment Conference; Female Genital Mutilation)")
+
+
+def test_hubness_lowers_the_dense_score_of_one_topic_questions_only(shires, monkeypatch):
+    """A passage near the whole corpus (a foreword, an overview) loses dense rank for a question
+    about one topic; "which/compare" rankings and every relevance score are unchanged."""
+    searcher = shires.searcher
+    view = searcher.view()
+    question, cross = "What does northshire do about knife crime?", "Compare Northshire and Southshire on knife crime"
+    scores_before = {q: [(h.chunk_id, h.score) for h in searcher.search(q).hits] for q in (question, cross)}
+    monkeypatch.setattr(view, "hubness", np.linspace(-0.5, 0.5, len(view)))
+    calls = []
+    real = searcher._fused_order
+    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0, coverage=None: calls.append(cos) or real(idx, cos, lex, topic_cos, share, coverage))
+    hits = searcher.search(question).hits
+    plain = view.dense_scores(searcher.query_vectors([analyse(question, searcher.registry_for(view), view.glossary).topic])[0])
+    assert calls and np.allclose(calls[0], plain - searcher.settings.retrieval.hubness_weight * view.hubness)
+    assert {c: s for c, s in scores_before[question]} == {h.chunk_id: h.score for h in hits if h.chunk_id in dict(scores_before[question])}
+    calls.clear()
+    cross_hits = searcher.search(cross).hits
+    assert calls and all(np.allclose(c, view.dense_scores(searcher.query_vectors([cross])[0])) for c in calls)
+    assert [(h.chunk_id, h.score) for h in cross_hits] == scores_before[cross]
+    monkeypatch.setattr(searcher.settings.retrieval, "hubness_weight", 0.0)  # off
+    calls.clear()
+    searcher.search(question)
+    assert np.allclose(calls[0], plain)
