@@ -31,7 +31,6 @@ from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
 from index.figures import find_disagreements
 from index.lexical import token_set, tokenize
-from index.query import spelled_out
 from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
 from ingest.metadata import MONTHS
 from ingest.models import with_trail
@@ -163,12 +162,11 @@ class AnswerQuestionPipeline:
         if ctx.cands:
             # sentences are compared with the question's topic (names removed: the scope is already set)
             qvec = self.searcher.query_vectors([ctx.result.topic or ctx.question])[0]  # the search embedded it
-            acronyms = {t: frozenset(tokenize(" ".join(forms)))
-                        for a, forms in spelled_out(ctx.question, view.glossary).items() for t in tokenize(a)}
             X.score(ctx.cands, ctx.terms, qvec, self._sentence_vectors(ctx),
                     figure_question=X.is_figure_question(ctx.question),
                     specificity_weight=self.settings.answer.specificity_weight,
-                    definition_question=X.is_definition_question(ctx.question), acronyms=acronyms)
+                    definition_question=X.is_definition_question(ctx.question),
+                    acronyms=X.acronym_words(ctx.question, view.glossary))
 
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
         """Each candidate's vector: the one it was given at ingest (with its passage's trail)

@@ -20,6 +20,7 @@ import numpy as np
 
 from index.figures import Figure, figures_in
 from index.lexical import token_set, tokenize
+from index.query import spelled_out
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line
 from ingest.structure import TERMINAL, line_cells, line_units
@@ -182,6 +183,13 @@ ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "me
                           "describes", "described", "explain", "explains", "give", "gives", "given", "put", "go", "going",
                           "goes", "either", "neither", "anything", "anywhere", "anyone", "something", "named", "exactly",
                           "actually", "really", "please", "kind", "sort"})
+
+
+def acronym_words(question: str, glossary: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """For ``score``'s ``acronyms``: each acronym token whose long form the question spells out
+    ("anti-social behaviour": "asb"), mapped to the tokens of that long form."""
+    return {t: frozenset(tokenize(" ".join(forms))) for a, forms in spelled_out(question, glossary).items()
+            for t in tokenize(a)}
 
 
 def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[str, float]:  # type: ignore[valid-type]

@@ -51,6 +51,19 @@ def shires(runtime_factory, tmp_path):
     return rt
 
 
+def record_fused_orders(searcher, monkeypatch) -> list:
+    """Let ``searcher._fused_order`` run as usual, recording each call's (cos, topic_cos, coverage)."""
+    calls = []
+    real = searcher._fused_order
+
+    def spy(idx, cos, lex, topic_cos=None, share=1.0, coverage=None):
+        calls.append((cos, topic_cos, coverage))
+        return real(idx, cos, lex, topic_cos, share, coverage)
+
+    monkeypatch.setattr(searcher, "_fused_order", spy)
+    return calls
+
+
 def test_rrf_rewards_items_ranked_well_by_both():
     fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "d"]], k=60)
     assert max(fused, key=fused.get) == "b"
@@ -236,9 +249,7 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     question keeps both rankings."""
     searcher = shires.searcher
     view = searcher.view()
-    calls = []
-    real = searcher._fused_order
-    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0, coverage=None: calls.append((cos, topic_cos, coverage)) or real(idx, cos, lex, topic_cos, share, coverage))
+    calls = record_fused_orders(searcher, monkeypatch)
     searcher.search("What does Northshire do about knife crime?")
     registry = searcher.registry_for(view)
     topic = analyse("What does Northshire do about knife crime?", registry, view.glossary).topic
@@ -280,18 +291,16 @@ def test_hubness_lowers_the_dense_score_of_one_topic_questions_only(shires, monk
     question, cross = "What does northshire do about knife crime?", "Compare Northshire and Southshire on knife crime"
     scores_before = {q: [(h.chunk_id, h.score) for h in searcher.search(q).hits] for q in (question, cross)}
     monkeypatch.setattr(view, "hubness", np.linspace(-0.5, 0.5, len(view)))
-    calls = []
-    real = searcher._fused_order
-    monkeypatch.setattr(searcher, "_fused_order", lambda idx, cos, lex, topic_cos=None, share=1.0, coverage=None: calls.append(cos) or real(idx, cos, lex, topic_cos, share, coverage))
+    calls = record_fused_orders(searcher, monkeypatch)
     hits = searcher.search(question).hits
     plain = view.dense_scores(searcher.query_vectors([analyse(question, searcher.registry_for(view), view.glossary).topic])[0])
-    assert calls and np.allclose(calls[0], plain - searcher.settings.retrieval.hubness_weight * view.hubness)
+    assert calls and np.allclose(calls[0][0], plain - searcher.settings.retrieval.hubness_weight * view.hubness)
     assert {c: s for c, s in scores_before[question]} == {h.chunk_id: h.score for h in hits if h.chunk_id in dict(scores_before[question])}
     calls.clear()
     cross_hits = searcher.search(cross).hits
-    assert calls and all(np.allclose(c, view.dense_scores(searcher.query_vectors([cross])[0])) for c in calls)
+    assert calls and all(np.allclose(c, view.dense_scores(searcher.query_vectors([cross])[0])) for c, _, _ in calls)
     assert [(h.chunk_id, h.score) for h in cross_hits] == scores_before[cross]
     monkeypatch.setattr(searcher.settings.retrieval, "hubness_weight", 0.0)  # off
     calls.clear()
     searcher.search(question)
-    assert np.allclose(calls[0], plain)
+    assert np.allclose(calls[0][0], plain)
