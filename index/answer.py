@@ -347,13 +347,14 @@ class AnswerQuestionPipeline:
                 own = [c for c in answering if c.hit.partnership == p]
                 chosen += X.select(own, limit=share,
                                    min_score=max(cfg.answer_threshold, cfg.relative_cut * best[p]),
+                                   terms=ctx.terms, novelty=cfg.novelty_weight,
                                    first=X.facet_picks(own, parts, min_score=cfg.answer_threshold))
             order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))
             chosen.sort(key=lambda c: (order.index(c.hit.partnership), -X.rank_of(c)))
         else:
             top = max(c.score for c in answering)
             chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top),
-                              per_passage=cfg.max_per_passage,
+                              per_passage=cfg.max_per_passage, terms=ctx.terms, novelty=cfg.novelty_weight,
                               first=X.facet_picks(answering, parts, min_score=cfg.answer_threshold))
         statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question))
         self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)

@@ -6,8 +6,9 @@ scored on how much of the question it covers (IDF-weighted terms, the question's
 partnership names and the words it is asked with left out), how close it is in meaning
 (cosine to the question), and the calibrated relevance of its passage; figure questions
 prefer sentences with numbers. A question that asks several things gets the best sentence
-for each part. Selection removes near-duplicates (the same sentence in a cabinet report and
-the plan it covers); cross-partnership answers select per partnership.
+for each part. Selection is greedy over what is still unsaid (a sentence covering question
+terms no chosen sentence covers gains), removes near-duplicates (the same sentence in a
+cabinet report and the plan it covers); cross-partnership answers select per partnership.
 """
 
 from __future__ import annotations
@@ -295,28 +296,49 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def select(cands: list[Candidate], *, limit: int, min_score: float, per_passage: int | None = None,
-           first: list[Candidate] | None = None) -> list[Candidate]:
+           first: list[Candidate] | None = None, terms: dict[str, float] | None = None,
+           novelty: float = 0.0) -> list[Candidate]:
     """Best-ranked candidates scoring at least ``min_score``, at most ``limit`` (``per_passage``
     from one passage), no near-duplicates. ``first`` (each answering a part of the question)
-    come before the rest and on top of the limits."""
+    come before the rest and on top of the limits.
+
+    With ``novelty`` and the question's ``terms``, the choice is greedy over what is still
+    unsaid: each next sentence is the one whose rank plus ``novelty`` x the share of the terms'
+    weight it covers that no sentence chosen so far covers is highest. Ten sentences all about
+    "youth justice" then give way to one that also says what the question asks about it
+    ("education")."""
     firsts = [c for c in first or [] if c in cands]
     chosen: list[Candidate] = []
     chosen_words: list[frozenset[str]] = []
+    terms = terms if novelty else None
+    total = sum(terms.values()) if terms else 0.0
+    said: set[str] = set()  # question terms the chosen sentences cover
+
+    def take(c: Candidate) -> bool:
+        if any(_similar(c.words, w) for w in chosen_words):
+            return False
+        chosen.append(c)
+        chosen_words.append(c.words)
+        if terms:
+            said.update(t for t in terms if t in c.words or t in c.heading_words)
+        return True
+
+    def gain(c: Candidate) -> float:
+        if not terms or not total:
+            return rank_of(c)
+        unsaid = sum(w for t, w in terms.items() if t not in said and (t in c.words or t in c.heading_words))
+        return rank_of(c) + novelty * unsaid / total
+
+    for c in firsts:
+        take(c)
     taken = 0  # chosen under the limits
     from_passage: dict[str, int] = {}
-    for c in firsts + sorted((c for c in cands if c not in firsts), key=lambda c: -rank_of(c)):
-        extra = c in firsts
-        if not extra and (c.score < min_score or from_passage.get(c.hit.chunk_id, 0) >= (per_passage or limit)):
-            continue
-        words = c.words
-        if any(_similar(words, w) for w in chosen_words):
-            continue
-        chosen.append(c)
-        chosen_words.append(words)
-        if extra:
+    pool = sorted((c for c in cands if c not in firsts and c.score >= min_score), key=lambda c: -rank_of(c))
+    while pool and taken < limit:
+        c = max(pool, key=gain) if terms else pool[0]  # max keeps the first of equals, as the sort does
+        pool.remove(c)
+        if from_passage.get(c.hit.chunk_id, 0) >= (per_passage or limit) or not take(c):
             continue
         taken += 1
         from_passage[c.hit.chunk_id] = from_passage.get(c.hit.chunk_id, 0) + 1
-        if taken >= limit:
-            break
     return chosen

@@ -487,6 +487,28 @@ def test_one_passage_gives_at_most_per_passage_sentences_so_other_parts_of_a_que
     assert named in chosen and sum(c.hit is vice for c in chosen) == 4
 
 
+def test_novelty_prefers_a_sentence_that_says_what_the_chosen_ones_leave_unsaid():
+    hit = SearchHit(rank=1, score=0.9, text="x", partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    texts = ("The youth justice service runs the youth justice panel.",  # rank 0.60
+             "Youth justice workers sit on the youth justice board.",  # rank 0.58: says only what is said
+             "Every child gets their full entitlement to education.")  # rank 0.50: says what the others leave out
+    cands = [X.Candidate(t, hit, 0, 1, "", score=r) for t, r in zip(texts, (0.6, 0.58, 0.5))]
+    terms = {t: 1.0 for t in tokenize("youth justice education")}
+    # rank alone: the two youth justice sentences
+    assert X.select(cands, limit=2, min_score=0.1, terms=terms) == cands[:2]
+    assert X.select(cands, limit=2, min_score=0.1, terms=terms, novelty=0.0) == cands[:2]
+    # greedy over what is unsaid: first 0.60 + 0.5 x 2/3 (youth, justice) beats 0.58 + 0.5 x 2/3 and
+    # 0.50 + 0.5 x 1/3; then only "education" is unsaid: 0.50 + 0.5 x 1/3 beats the second's 0.58
+    chosen = X.select(cands, limit=2, min_score=0.1, terms=terms, novelty=0.5)
+    assert chosen == [cands[0], cands[2]]
+    # a part-answering sentence chosen first counts as said
+    assert X.select(cands, limit=1, min_score=0.1, terms=terms, first=[cands[0]]) == [cands[0], cands[1]]
+    assert X.select(cands, limit=1, min_score=0.1, terms=terms, novelty=0.5, first=[cands[0]]) == [cands[0], cands[2]]
+    # min_score and the limit still hold
+    assert X.select(cands, limit=3, min_score=0.55, terms=terms, novelty=0.5) == cands[:2]
+
+
 def test_a_passage_heading_is_a_candidate_other_titles_are_not():
     text = "Introduction from the Chair Councillor Ada Byron\nSafer Shire Plan\nKeeping people safe matters to us all."
     hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
