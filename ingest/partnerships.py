@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -198,9 +199,51 @@ _NOT_AREAS = {"The", "A", "An", "Our", "This", "That", "Which", "What", "Each", 
               "Community", "Safety", "Safer", "Strategic", "Partnership", "City", "County", "Borough"}
 
 
+@lru_cache(maxsize=1)
+def uk_areas() -> tuple[str, ...]:
+    """The UK's local authority areas (``ingest/uk_areas.txt``), longest first."""
+    lines = (Path(__file__).with_name("uk_areas.txt").read_text(encoding="utf-8").splitlines())
+    return tuple(sorted({ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}, key=lambda n: (-len(n), n)))
+
+
+_NAME_WORD = re.compile(r"[A-Z][\w'’-]*")
+#: words after an area's name that make it the area's body, not part of another name
+_AREA_BODIES = {"Community", "CSP", "Council", "City", "Borough", "County", "Metropolitan", "Partnership", "Safeguarding"}
+
+
+def areas_named_in(query: str) -> list[str]:
+    """Local authority areas a question names on their own ("What is Solihull doing ...",
+    "knife crime in Leeds"), longest name first where names overlap ("Newcastle upon Tyne", not
+    "Newcastle"). A name inside a longer capitalised name is not the area ("Sutton Coldfield",
+    "Birmingham and Solihull Clinical Commissioning Group"), nor is the question's first word
+    unless it is possessive ("Coventry's ...")."""
+    taken: list[tuple[int, int]] = []
+    out: list[str] = []
+    for name in uk_areas():
+        for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", query):
+            start, end = m.span()
+            if any(a <= start < b or a < end <= b for a, b in taken):
+                continue
+            after = query[end:]
+            before = query[:start].rstrip()
+            possessive = after[:2] in ("'s", "’s")
+            if not before and not possessive:
+                continue  # "Reading the plan ...": a question's first word is capitalised anyway
+            following = _NAME_WORD.match(after[1:]) if after[:1] == " " else None
+            if not possessive and following and following.group(0) not in _AREA_BODIES:
+                continue  # part of a longer name ("Sutton Coldfield"), not "Leeds City Council"
+            previous = before.split()[-1] if before else ""
+            if _NAME_WORD.fullmatch(previous) and len(before.split()) > 1:
+                continue  # "Royal Sutton", "Greater London": part of a longer name
+            taken.append((start, end))
+            out.append(name)
+    return out
+
+
 def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
     """Places a question names as a partnership, council or borough that the registry does not
-    know ("Coventry's Community Safety Partnership", "Solihull CSP", "Safer Leeds")."""
+    know ("Coventry's Community Safety Partnership", "Solihull CSP", "Safer Leeds"), and UK
+    local authority areas it names on their own ("What is Solihull doing ...")."""
     out: list[str] = []
     for m in _AREA_IN_QUERY.finditer(query):
         words = (m.group(1) or m.group(2) or "").split()
@@ -217,4 +260,5 @@ def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
         if name in registry.groups or name not in query or name in out:
             continue
         out.append(name)
-    return out
+    out += [n for n in areas_named_in(query) if registry.get(n) is None and n not in registry.groups and n not in out]
+    return [n for n in out if not any(n != other and n in other for other in out)]  # "Telford and Wrekin", not "Wrekin"
