@@ -18,7 +18,8 @@ from ingest.metadata import MONTHS
 _YEAR = r"(?:19|20)\d\d(?:\s?[/-]\s?(?:\d\d){1,2})?"
 _YEAR_RE = re.compile(rf"\b{_YEAR}\b")
 _NUMBER = re.compile(r"(?<![\w/.-])(£?\d[\d,]*(?:\.\d+)?(?:%|k|m|bn)?)(?![\w/-])")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|[(),;:.]|£?\d[\d,./%-]*(?:k|m|bn)?\b")
+#: a word keeps digits glued to it: "COVID19", "Covid-19", "S222" name things, they count nothing
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*\d*|[(),;:.]|£?\d[\d,./%-]*(?:(?:k|m|bn)?\b|(?<=%))")
 _BOUNDARY = {",", ";", ":", ".", "(", ")"}
 #: "1,227drug users": a grouped number glued to the next word where text extraction lost the space
 _GLUED = re.compile(r"(\d,\d{3})(?=[a-z])")
