@@ -3,7 +3,8 @@ question, and keep each one as an exact span of its chunk.
 
 Every line of a passage is split into sentences (a table row into its cells). Each sentence is
 scored on how much of the question it covers (IDF-weighted terms, the question's own
-partnership names and the words it is asked with left out), how close it is in meaning
+partnership names and the words it is asked with left out; its heading and its line's label
+count), how close it is in meaning
 (cosine to the question), and the calibrated relevance of its passage; figure questions
 prefer sentences with numbers. A question that asks several things gets the best sentence
 for each part. Selection is greedy over what is still unsaid (a sentence covering question
@@ -32,6 +33,8 @@ _FIGURE_Q = re.compile(
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
+#: a line's label: "3.4 Place Thematic Group: ...", "- Safer Streets 2: ..."
+_LINE_LABEL = re.compile(r"(?:- )?(?:\d+(?:\.\d+)*\s+)?([A-Z][^:.;!?\n]{2,60}):\s")
 
 
 def is_figure_question(question: str) -> bool:
@@ -67,9 +70,18 @@ class Candidate:
         return frozenset(tokenize(self.text))
 
     @cached_property
+    def label(self) -> str:
+        """The label its line opens with, when the sentence comes after it: "Manage the ASB Case
+        Review process." on the line "3.4 Place Thematic Group: Work together to ... Manage the
+        ..." is about the Place Thematic Group (a list whose bullets the PDF lost); else ""."""
+        line_start = self.context.rfind("\n") + 1
+        m = _LINE_LABEL.match(self.hit.text, line_start)
+        return m.group(1) if m and m.end() <= self.start else ""
+
+    @cached_property
     def heading_words(self) -> frozenset[str]:
-        """The tokens of its passage's heading trail."""
-        return frozenset(t for p in self.hit.trail.split(" > ") for t in tokenize(p))
+        """The tokens of what the sentence sits under: its passage's heading trail and its line's label."""
+        return frozenset(t for p in (*self.hit.trail.split(" > "), self.label) for t in tokenize(p))
 
     @cached_property
     def figures(self) -> list[Figure]:
@@ -210,7 +222,7 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     acronyms = acronyms or {}
     for c, sim in zip(cands, cos):
         words = c.words.union(*(acronyms[t] for t in c.words & acronyms.keys()))
-        parts = [p for p in c.hit.trail.split(" > ") if p]
+        parts = [p for p in (*c.hit.trail.split(" > "), c.label) if p]
         heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says
         before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()

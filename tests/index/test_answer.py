@@ -284,6 +284,19 @@ def test_digits_glued_to_a_word_name_something_and_a_percentage_keeps_its_sign()
     assert (f.text, f.value, f.unit) == ("18%", 18, "%")
 
 
+def test_a_sentence_after_a_line_label_is_about_the_label():
+    text = ("3.4 Place Group: Work together to cut crime in the city. Manage the case review process.\n"
+            "Other news: nothing here. Parks stay open until dusk in winter.\nNo label on this line at all today.")
+    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                    chunk_id="c")
+    first, manage, other, parks, plain = X.candidates([hit])
+    assert (first.label, manage.label, parks.label, plain.label) == ("", "Place Group", "Other news", "")
+    assert {"place", "group"} <= manage.heading_words and "place" not in plain.heading_words
+    terms = {t: 1.0 for t in tokenize("place group review")}  # the label adds more terms than the sentence has
+    X.score([manage, plain], terms, np.array([1.0, 0.0]), np.array([[0.5, 0.0], [0.5, 0.0]]), figure_question=False)
+    assert manage.coverage == 1.0 and manage.heading == "Place Group"  # shown as 'Under "Place Group": ...'
+
+
 def test_a_sentence_that_refers_back_inherits_what_the_one_before_is_about():
     hit = SearchHit(rank=1, score=0.5, text="Sandwell ran a County Lines Intensification Week. In October 2022, this "
                     "included: 22 children safeguarded and 6 cuckooing visits.", partnership="Sandwell", document="d",
