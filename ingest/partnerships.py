@@ -202,8 +202,9 @@ _NOT_AREAS = {"The", "A", "An", "Our", "This", "That", "Which", "What", "Each", 
 @lru_cache(maxsize=1)
 def uk_areas() -> tuple[str, ...]:
     """The UK's local authority areas (``ingest/uk_areas.txt``), longest first."""
-    lines = (Path(__file__).with_name("uk_areas.txt").read_text(encoding="utf-8").splitlines())
-    return tuple(sorted({ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}, key=lambda n: (-len(n), n)))
+    lines = Path(__file__).with_name("uk_areas.txt").read_text(encoding="utf-8").splitlines()
+    names = {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
 _NAME_WORD = re.compile(r"[A-Z][\w'’-]*")
