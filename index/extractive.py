@@ -79,9 +79,14 @@ class Candidate:
         return m.group(1) if m and m.end() <= self.start else ""
 
     @cached_property
+    def headings(self) -> tuple[str, ...]:
+        """What the sentence sits under: its passage's heading trail, then its line's label."""
+        return tuple(p for p in (*self.hit.trail.split(" > "), self.label) if p)
+
+    @cached_property
     def heading_words(self) -> frozenset[str]:
-        """The tokens of what the sentence sits under: its passage's heading trail and its line's label."""
-        return frozenset(t for p in (*self.hit.trail.split(" > "), self.label) for t in tokenize(p))
+        """The tokens of its headings."""
+        return frozenset(t for p in self.headings for t in tokenize(p))
 
     @cached_property
     def figures(self) -> list[Figure]:
@@ -222,14 +227,13 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     acronyms = acronyms or {}
     for c, sim in zip(cands, cos):
         words = c.words.union(*(acronyms[t] for t in c.words & acronyms.keys()))
-        parts = [p for p in (*c.hit.trail.split(" > "), c.label) if p]
         heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says
         before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()
         c.coverage = (sum(w for t, w in terms.items() if t in words or t in heading_words)
                       + 0.5 * sum(w for t, w in terms.items() if t in before - words - heading_words)) / total
         own = sum(w for t, w in terms.items() if t in words)
-        gained = {p: sum(terms[t] for t in set(tokenize(p)) - words if t in terms) for p in parts}
+        gained = {p: sum(terms[t] for t in set(tokenize(p)) - words if t in terms) for p in c.headings}
         if gained and max(gained.values()) > own:  # the heading says what the sentence is about
             c.heading = max(gained, key=gained.__getitem__)
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score

@@ -207,6 +207,12 @@ def uk_areas() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+@lru_cache(maxsize=1)
+def _area_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each area's name with its whole-word pattern, compiled once (every answer checks them)."""
+    return tuple((name, re.compile(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])")) for name in uk_areas())
+
+
 _NAME_WORD = re.compile(r"[A-Z][\w'’-]*")
 #: words after an area's name that make it the area's body, not part of another name
 _AREA_BODIES = {"Community", "CSP", "Council", "City", "Borough", "County", "Metropolitan", "Partnership", "Safeguarding"}
@@ -220,8 +226,8 @@ def areas_named_in(query: str) -> list[str]:
     unless it is possessive ("Coventry's ...")."""
     taken: list[tuple[int, int]] = []
     out: list[str] = []
-    for name in uk_areas():
-        for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", query):
+    for name, pattern in _area_patterns():
+        for m in pattern.finditer(query):
             start, end = m.span()
             if any(a <= start < b or a < end <= b for a, b in taken):
                 continue
@@ -241,6 +247,15 @@ def areas_named_in(query: str) -> list[str]:
     return out
 
 
+def _known_place(name: str, registry: Registry) -> bool:
+    """The registry knows the place: a partnership by that name or alias, or by one of its
+    capitalised parts ("Stoke", "Trent"), a partnership whose names it contains, or a group."""
+    parts = [w for w in re.split(r"[ -]", name) if w[:1].isupper()]
+    return (registry.get(name) is not None or any(registry.get(w) for w in parts)
+            or any(_count(n, name) for p in registry.partnerships for n in (p.name, p.full_name, *p.aliases))
+            or name in registry.groups)
+
+
 def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
     """Places a question names as a partnership, council or borough that the registry does not
     know ("Coventry's Community Safety Partnership", "Solihull CSP", "Safer Leeds"), and UK
@@ -253,13 +268,8 @@ def unknown_areas_in_query(query: str, registry: Registry) -> list[str]:
         while words and words[-1] in _NOT_AREAS:
             words.pop()
         name = " ".join(words)  # "Stoke-on-Trent" keeps its hyphens
-        parts = [w for w in re.split(r"[ -]", name) if w[:1].isupper()]  # "Stoke", "Trent"
-        if not name or registry.get(name) is not None or any(registry.get(w) for w in parts):
-            continue
-        if any(_count(n, name) for p in registry.partnerships for n in (p.name, p.full_name, *p.aliases)):
-            continue
-        if name in registry.groups or name not in query or name in out:
+        if not name or _known_place(name, registry) or name not in query or name in out:
             continue
         out.append(name)
-    out += [n for n in areas_named_in(query) if registry.get(n) is None and n not in registry.groups and n not in out]
+    out += [n for n in areas_named_in(query) if not _known_place(n, registry) and n not in out]
     return [n for n in out if not any(n != other and n in other for other in out)]  # "Telford and Wrekin", not "Wrekin"
