@@ -97,6 +97,12 @@ def check_citations(rt, answer) -> None:
 
 
 # --- pure pieces ------------------------------------------------------------------------
+def _passage(text: str, chunk_id: str = "c", trail: str = "") -> SearchHit:
+    """A retrieved passage of partnership "P" for the sentence-level tests."""
+    return SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
+                     chunk_id=chunk_id, trail=trail)
+
+
 def test_figures_read_measure_unit_and_period_including_same_year():
     context = "In 2021/22 recorded violence grew across the county."
     (f,) = figures_in("Our analysts counted knife crime 150 offences in the same year, and robbery fell.", context)
@@ -141,8 +147,7 @@ def test_renumber_orders_by_first_use_and_drops_unused():
 
 def test_candidates_are_exact_spans_and_selection_skips_near_duplicates():
     text = "First sentence about knife crime here. Second one about parks and trees.\n- A bullet about knives in schools"
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage(text)
     cands = X.candidates([hit])
     assert [c.text for c in cands] == ["First sentence about knife crime here.", "Second one about parks and trees.",
                                        "- A bullet about knives in schools"]
@@ -287,8 +292,7 @@ def test_digits_glued_to_a_word_name_something_and_a_percentage_keeps_its_sign()
 def test_a_sentence_after_a_line_label_is_about_the_label():
     text = ("3.4 Place Group: Work together to cut crime in the city. Manage the case review process.\n"
             "Other news: nothing here. Parks stay open until dusk in winter.\nNo label on this line at all today.")
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage(text)
     first, manage, other, parks, plain = X.candidates([hit])
     assert (first.label, manage.label, parks.label, plain.label) == ("", "Place Group", "Other news", "")
     assert {"place", "group"} <= manage.heading_words and "place" not in plain.heading_words
@@ -472,8 +476,7 @@ def test_specificity_counts_what_a_sentence_adds_beyond_the_question():
 
 
 def test_selection_orders_by_rank_but_judges_answering_by_score():
-    hit = SearchHit(rank=1, score=0.9, text="x", partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage("x")
     vague = X.Candidate("Crime is a complex issue for every partner.", hit, 0, 1, "", score=0.6, rank=0.6)
     named = X.Candidate("Borough tasking meets monthly with Town partners.", hit, 0, 1, "", score=0.55, rank=0.65)
     weak = X.Candidate("The Library Service opened in March with Eastshire Books.", hit, 0, 1, "", score=0.2, rank=0.3)
@@ -484,8 +487,7 @@ def test_selection_orders_by_rank_but_judges_answering_by_score():
 
 def test_glossary_lines_are_shown_last_unless_the_question_asks_what_something_is():
     text = "- FGM Female genital mutilation\nOur nurses train school staff to spot the risk of FGM."
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage(text)
     cands = X.candidates([hit])
     assert [X.is_glossary_line(c.text) for c in cands] == [True, False]
     terms = {t: 1.0 for t in tokenize("FGM female genital mutilation")}
@@ -498,8 +500,7 @@ def test_glossary_lines_are_shown_last_unless_the_question_asks_what_something_i
 
 
 def test_one_passage_gives_at_most_per_passage_sentences_so_other_parts_of_a_question_get_in():
-    vice = SearchHit(rank=1, score=0.9, text="x", partnership="P", document="D", source="s", page=1, section=None,
-                     chunk_id="vice")
+    vice = _passage("x", chunk_id="vice")
     chair = SearchHit(rank=2, score=0.4, text="y", partnership="P", document="D", source="s", page=2, section=None,
                       chunk_id="chair")
     said = ("Crime fell in every ward last year.", "Parks stay open until dusk in winter.",
@@ -513,8 +514,7 @@ def test_one_passage_gives_at_most_per_passage_sentences_so_other_parts_of_a_que
 
 
 def test_novelty_prefers_a_sentence_that_says_what_the_chosen_ones_leave_unsaid():
-    hit = SearchHit(rank=1, score=0.9, text="x", partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage("x")
     texts = ("The youth justice service runs the youth justice panel.",  # rank 0.60
              "Youth justice workers sit on the youth justice board.",  # rank 0.58: says only what is said
              "Every child gets their full entitlement to education.")  # rank 0.50: says what the others leave out
@@ -536,8 +536,7 @@ def test_novelty_prefers_a_sentence_that_says_what_the_chosen_ones_leave_unsaid(
 
 def test_a_passage_heading_is_a_candidate_other_titles_are_not():
     text = "Introduction from the Chair Councillor Ada Byron\nSafer Shire Plan\nKeeping people safe matters to us all."
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c", trail="Introduction from the Chair Councillor Ada Byron")
+    hit = _passage(text, trail="Introduction from the Chair Councillor Ada Byron")
     assert [c.text for c in X.candidates([hit])] == ["Introduction from the Chair Councillor Ada Byron",
                                                      "Keeping people safe matters to us all."]
 
@@ -546,8 +545,7 @@ def test_short_aims_in_sentence_case_are_candidates_titles_in_title_case_are_not
     # an aims chart whose bullets the PDF lost: each aim on its own line, without a full stop
     text = ("What do we hope to achieve?\nIncrease reporting of under-reported crimes\nStrengthen community cohesion\n"
             "Early Areas of Focus\nBui of c\nSafer Shire Partnership Plan")
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c", trail="Building Community Capacity")
+    hit = _passage(text, trail="Building Community Capacity")
     assert [c.text for c in X.candidates([hit])] == ["What do we hope to achieve?",
                                                      "Increase reporting of under-reported crimes",
                                                      "Strengthen community cohesion"]
@@ -557,8 +555,7 @@ def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     text = ("Our aims are these. The partnership will do these things:\n- fund youth workers in A&E\n- train school staff\n"
             "Next paragraph starts here.\n- The Four P approach is used: a fifth P is added.\n  - Pursue: disrupt networks\n"
             "  - Protect: safeguard people\n- An item at the same level")
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage(text)
     by_text = {c.text: c for c in X.candidates([hit])}
     lead = X.with_list(by_text["The partnership will do these things:"])
     assert lead.text == "The partnership will do these things:\n- fund youth workers in A&E\n- train school staff"
@@ -569,8 +566,7 @@ def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     aims = by_text["Our aims are these."]  # a short lead-in follows it on its line: it carries both
     assert X.with_list(aims).text == "Our aims are these. " + lead.text
     para = "Work on this goes on across the city. We meet every month with the police and the council:\n- item one\n- item two"
-    hit2 = SearchHit(rank=1, score=0.9, text=para, partnership="P", document="D", source="s", page=1, section=None,
-                     chunk_id="c2")
+    hit2 = _passage(para, chunk_id="c2")
     first = X.candidates([hit2])[0]
     assert X.with_list(first) is first  # what follows it on its line is a sentence, not a short lead-in
     sibling = by_text["- An item at the same level"]
@@ -596,7 +592,7 @@ def test_a_question_that_asks_several_things_gets_a_sentence_for_each():
     assert [set(p) for p in parts] == [set(tokenize("Community Trigger")), set(tokenize("chair reviews")),
                                        set(tokenize("organisation training"))]
     assert X.question_parts("Who chairs the Community Trigger reviews?", terms) == []  # one ask
-    hit = SearchHit(rank=1, score=0.9, text="", partnership="P", document="D", source="s", page=1, section=None, chunk_id="c")
+    hit = _passage("")
     said = [X.Candidate(t, hit, 0, 1, "", score=0.6 - i / 100) for i, t in enumerate((
         "The Community Trigger process was reviewed this year.", "Victims asked for a Community Trigger 37 times.",
         "Community Trigger requests now get a quick supportive service."))]
@@ -612,14 +608,12 @@ def test_a_question_that_asks_several_things_gets_a_sentence_for_each():
 
 def test_a_lead_in_without_its_colon_carries_the_numbered_list_after_it():
     text = "How we do it.\nSuccess will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported\nNext part."
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c", trail="Success will be measured by")
+    hit = _passage(text, trail="Success will be measured by")
     lead = X.with_list(next(c for c in X.candidates([hit]) if c.text == "Success will be measured by"))
     assert lead.text == "Success will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported"
     assert X.spoken(lead.text) == "Success will be measured by Fewer knife crimes in parks; More victims supported"
     text = "The priorities the board set for 2021/22 after the consultation are: -\n 1. Reducing violent crime\n 2. Reducing reoffending\nThe board meets."
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage(text)
     assert X.with_list(X.candidates([hit])[0]).text == text.rsplit("\n", 1)[0]  # a stray dash after the colon
 
 
@@ -654,8 +648,7 @@ def test_a_role_holder_is_named_next_to_the_role_and_the_body_asked_about():
     from index.answer import _names_role_holder
 
     def cand(text: str, trail: str = "") -> X.Candidate:
-        hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                        chunk_id="c", trail=trail)
+        hit = _passage(text, trail=trail)
         return X.Candidate(text, hit, 0, len(text), "")
 
     asked = set(tokenize("Who chairs Dudley's Prevent Delivery Group?"))
@@ -682,8 +675,7 @@ def test_a_list_is_quoted_once_when_two_chosen_sentences_lead_into_it():
     from index.answer import _statements
 
     text = "The board sets the strategy for the city. As such the Board works;\n- To influence partners\n- To commission services"
-    hit = SearchHit(rank=1, score=0.9, text=text, partnership="P", document="D", source="s", page=1, section=None,
-                    chunk_id="c")
+    hit = _passage(text)
     cands = X.candidates([hit])
     statements, citations = _statements(cands)
     assert len(citations) == 1 and citations[0].quote == text  # the lead-in sits inside the first sentence's span
