@@ -109,6 +109,7 @@ class RetrievalSettings(BaseModel):
     lexical_confidence: float = Field(default=0.4, description="Term coverage of the best passages at which the lexical ranking gets its full weight; below it the weight shrinks in proportion (0: always full).")
     lexical_min_share: float = Field(default=0.25, description="The least share of its weight the lexical ranking keeps.")
     coverage_weight: float = Field(default=1.0, description="In a cross-partnership search, RRF weight of a third ranking of each partnership's passages: by the (IDF-weighted) share of the question's words they contain, scaled like the lexical weight. 0: off.")
+    sentence_coverage_weight: float = Field(default=1.5, description="In a cross-partnership search, RRF weight of a fourth ranking of each partnership's passages: by the largest share of the question's topic words that one of their sentences contains (words said together, not scattered over a passage), scaled like the lexical weight. 0: off.")
     expand_acronyms: bool = True
     topic_query: bool = Field(default=True, description="Also rank densely by the question's topic (partnership names and 'which partnerships' wording removed).")
     per_partnership: bool = Field(default=True, description="Retrieve per partnership for cross-partnership questions.")

@@ -1,4 +1,6 @@
-"""Lexical scoring: BM25 (bm25s) over the same chunks the dense index holds.
+"""Lexical scoring: BM25 (bm25s) over the same chunks the dense index holds, and the share
+of a question's terms a passage (``BM25Index.coverage``) or one of its sentences
+(``SentenceCoverage``) contains.
 
 Tokenisation keeps figures intact ("3,275" -> "3275", "2018/19" -> "2018", "19") and
 acronyms searchable, so exact names, numbers and acronyms match where embeddings blur.
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -94,3 +96,43 @@ class BM25Index:
         if not ids or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(ids), dtype=np.float32)
+
+
+class SentenceCoverage:
+    """Per passage, the largest IDF-weighted share of a question's terms that one of its
+    sentences contains: words said together, not scattered over a passage. "Work with
+    schools to prevent violence" is answered by a sentence naming schools and violence, not
+    by a passage that says "schools" in one paragraph and "violence" in another (BM25 and
+    passage coverage cannot tell the two apart).
+
+    ``units[i]`` are passage ``i``'s sentences; ``idf`` weighs terms as the passage index
+    does, so the scores are on the same scale as ``BM25Index.coverage``."""
+
+    def __init__(self, units: Sequence[Sequence[str]], idf: Callable[[str], float]) -> None:
+        self.size = len(units)
+        self._idf = idf
+        owners: list[int] = []
+        postings: dict[str, list[int]] = {}
+        for passage, sentences in enumerate(units):
+            for sentence in sentences:
+                for tok in set(tokenize(sentence)):
+                    postings.setdefault(tok, []).append(len(owners))
+                owners.append(passage)
+        self._owner = np.asarray(owners, dtype=np.int64)
+        self._postings = {t: np.asarray(rows, dtype=np.int64) for t, rows in postings.items()}
+
+    def scores(self, query: str) -> np.ndarray:
+        """One score in [0, 1] per passage (0 for a passage without sentences)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        terms = sorted(set(tokenize(query)))
+        weights = [self._idf(t) for t in terms]
+        total = sum(weights)
+        if not terms or total <= 0 or not len(self._owner):
+            return out
+        per_sentence = np.zeros(len(self._owner), dtype=np.float32)
+        for term, weight in zip(terms, weights):
+            rows = self._postings.get(term)
+            if rows is not None:
+                per_sentence[rows] += weight / total
+        np.maximum.at(out, self._owner, per_sentence)
+        return out

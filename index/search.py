@@ -16,7 +16,9 @@ Pipeline for one query:
    every partnership with relevant evidence appears and the others are not padded in; within
    a partnership a third ranking joins the fusion, by the share of the question's words a
    passage contains (BM25 rewards a passage repeating one word; the evidence that a
-   partnership does the thing asked about usually names most of it);
+   partnership does the thing asked about usually names most of it), and a fourth, by the
+   largest share of the topic's words one of its sentences contains (said together, not
+   scattered over the passage);
 4. optionally rerank a bounded candidate set with a local cross-encoder;
 5. give each hit a calibrated relevance in [0, 1]; ``found`` is False when no hit clears
    the floor, so the answer layer can abstain.
@@ -108,7 +110,8 @@ class CorpusView:
     def __init__(self, snapshot: dict[str, Any], hubness_k: int = 10) -> None:
         import json
 
-        from index.lexical import BM25Index
+        from index.lexical import BM25Index, SentenceCoverage
+        from ingest.structure import sentence_units
 
         self.ids: list[str] = list(snapshot["ids"])
         self.index_of: dict[str, int] = {cid: i for i, cid in enumerate(self.ids)}
@@ -127,6 +130,7 @@ class CorpusView:
         smetas = sentences.get("metadatas") or []
         self.sentence_row: dict[str, int] = {str(smetas[j].get("unit_hash")): row for row, j in enumerate(keep)}
         self.bm25 = BM25Index([f"{m.get('trail', '')}\n{t}" for m, t in zip(self.metas, self.texts)])
+        self.sentence_coverage = SentenceCoverage([sentence_units(t, min_words=1) for t in self.texts], self.bm25.idf)
         self.partnership = np.array([str(m.get("partnership", "")) for m in self.metas])
         self.position = {(m.get("source"), int(m.get("position", 0))): i for i, m in enumerate(self.metas)}
         seen: dict[str, dict[str, str]] = {}
@@ -207,11 +211,12 @@ class Searcher:
 
     def _fused_order(self, idx: np.ndarray, cos: np.ndarray, lex: np.ndarray,
                      topic_cos: np.ndarray | None = None, lexical_share: float = 1.0,
-                     coverage: np.ndarray | None = None) -> list[int]:
+                     coverage: np.ndarray | None = None, sentence_coverage: np.ndarray | None = None) -> list[int]:
         """Indices in ``idx`` ordered by RRF of their dense and lexical ranks; with ``topic_cos``
         the dense weight is shared between the question's and its topic's dense ranks; with
-        ``coverage`` (cross-partnership questions) a third ranking by the share of the question's
-        words a passage contains joins them, weighted like the lexical one."""
+        ``coverage`` and ``sentence_coverage`` (cross-partnership questions) rankings by the
+        share of the question's words a passage, or one of its sentences, contains join them,
+        scaled like the lexical one."""
         if idx.size == 0:
             return []
         r = self.settings.retrieval
@@ -232,6 +237,9 @@ class Searcher:
         if coverage is not None and r.coverage_weight:
             rankings.append(sharing(coverage))
             weights.append(r.coverage_weight * lexical_share)
+        if sentence_coverage is not None and r.sentence_coverage_weight:
+            rankings.append(sharing(sentence_coverage))
+            weights.append(r.sentence_coverage_weight * lexical_share)
         fused = reciprocal_rank_fusion(rankings, k=r.rrf_k, weights=weights)
         return sorted(fused, key=lambda i: -fused[i])
 
@@ -270,12 +278,14 @@ class Searcher:
             rank_cos = rank_cos - r.hubness_weight * view.hubness
 
         share = self._lexical_share(coverage, eligible)
+        # said together: the topic's words in one sentence (cross-partnership rankings only)
+        said = view.sentence_coverage.scores(plan.topic or plan.text) if plan.cross else None
         partnerships = sorted({str(view.partnership[i]) for i in eligible})
         result.partnerships_searched = partnerships
         if plan.cross and r.per_partnership and len(partnerships) > 1:
             per: dict[str, list[int]] = {}
             for p in partnerships:
-                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos, share, coverage)
+                order = self._fused_order(eligible[view.partnership[eligible] == p], rank_cos, lex, topic_cos, share, coverage, said)
                 order = self._rerank(plan.text, order, view, rel)
                 if order and (rel[order[0]] >= r.partnership_floor or p in plan.partnerships):
                     per[p] = order
@@ -289,10 +299,11 @@ class Searcher:
                         chosen.append(per[p][depth])
                 depth += 1
             if len(chosen) < k:  # fill with the best remaining overall
-                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share, coverage) if i not in chosen]
+                rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share, coverage, said) if i not in chosen]
                 chosen += rest[: k - len(chosen)]
         else:
-            order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos, share), view, rel)
+            cross_cov = (coverage, said) if plan.cross else (None, None)
+            order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos, share, *cross_cov), view, rel)
             chosen = order[:k]
 
         for rank, i in enumerate(chosen, start=1):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from index.fusion import reciprocal_rank_fusion
-from index.lexical import BM25Index, tokenize
+from index.lexical import BM25Index, SentenceCoverage, tokenize
 from index.query import analyse, build_glossary, expand, spelled_out
 from index.search import Filters
 from ingest.partnerships import load_registry
@@ -51,14 +51,24 @@ def shires(runtime_factory, tmp_path):
     return rt
 
 
-def record_fused_orders(searcher, monkeypatch) -> list:
-    """Let ``searcher._fused_order`` run as usual, recording each call's (cos, topic_cos, coverage)."""
-    calls = []
+class _Calls(list):
+    """Recorded ``_fused_order`` calls; ``said`` holds each call's sentence coverage."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: list = []
+
+
+def record_fused_orders(searcher, monkeypatch) -> _Calls:
+    """Let ``searcher._fused_order`` run as usual, recording each call's (cos, topic_cos, coverage)
+    and, in ``said``, its sentence coverage."""
+    calls = _Calls()
     real = searcher._fused_order
 
-    def spy(idx, cos, lex, topic_cos=None, share=1.0, coverage=None):
+    def spy(idx, cos, lex, topic_cos=None, share=1.0, coverage=None, sentence_coverage=None):
         calls.append((cos, topic_cos, coverage))
-        return real(idx, cos, lex, topic_cos, share, coverage)
+        calls.said.append(sentence_coverage)
+        return real(idx, cos, lex, topic_cos, share, coverage, sentence_coverage)
 
     monkeypatch.setattr(searcher, "_fused_order", spy)
     return calls
@@ -258,9 +268,17 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     expected = view.dense_scores(searcher.query_vectors([topic])[0]) - searcher.settings.retrieval.hubness_weight * view.hubness
     assert calls and all(t is None and np.allclose(c, expected) for c, t, _ in calls)
     assert all(cov is None for _, _, cov in calls)  # the term-coverage ranking is for cross questions only
+    assert all(said is None for said in calls.said)
     calls.clear()
+    calls.said.clear()
     searcher.search("Compare Northshire and Southshire on knife crime")
     assert calls and all(t is not None and cov is not None for _, t, cov in calls)
+    assert calls.said and all(said is not None for said in calls.said)
+    # the answer layer searches a cross question once per partnership: ranked the same way
+    calls.clear()
+    calls.said.clear()
+    searcher.search("Which partnerships tackle knife crime?", filters=Filters(partnerships=["Northshire"]))
+    assert len(calls) == 1 and calls[0][2] is not None and calls.said[0] is not None
 
 
 def test_cross_search_ranks_each_partnerships_passages_also_by_term_coverage(shires, monkeypatch):
@@ -274,6 +292,38 @@ def test_cross_search_ranks_each_partnerships_passages_also_by_term_coverage(shi
     assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 1
     monkeypatch.setattr(searcher.settings.retrieval, "coverage_weight", 0.0)  # off
     assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 0
+
+
+def test_sentence_coverage_rewards_the_words_said_together():
+    """Both passages name schools and violence, so passage coverage (and BM25's term sets)
+    cannot tell them apart; only the first says them in one sentence."""
+    together = "Police officers work in schools to prevent violence. The park was repaired."
+    scattered = "Schools held open days for parents. Officers work to prevent violence at night."
+    texts = [together, scattered, "The library opened longer hours."]
+    index = BM25Index(texts)
+    question = "Who works with schools to prevent violence?"
+    assert index.coverage(question)[0] == pytest.approx(index.coverage(question)[1])
+    units = [[s.strip() + "." for s in t.split(".") if s.strip()] for t in texts]
+    scores = SentenceCoverage(units, index.idf).scores(question)
+    assert scores[0] == pytest.approx(index.coverage(question)[0])  # one sentence holds all the passage has
+    assert scores[0] > scores[1] > 0 == scores[2]
+    # the best sentence of the second says all but "schools"
+    terms = {t: index.idf(t) for t in set(tokenize(question))}
+    assert scores[1] == pytest.approx(1 - terms[tokenize("schools")[0]] / sum(terms.values()))
+    assert SentenceCoverage([[], ["Schools."]], index.idf).scores("schools").tolist() == [0.0, 1.0]
+
+
+def test_cross_search_ranks_each_partnerships_passages_also_by_sentence_coverage(shires, monkeypatch):
+    """A passage whose sentence says the topic's words together rises within its partnership;
+    weight 0 turns the ranking off."""
+    searcher = shires.searcher
+    idx = np.arange(3)
+    cos, lex = np.array([0.9, 0.4, 0.5]), np.array([1.0, 2.0, 0.5])
+    said = np.array([0.2, 0.3, 1.0])
+    assert searcher._fused_order(idx, cos, lex)[0] == 0
+    assert searcher._fused_order(idx, cos, lex, sentence_coverage=said)[0] == 2
+    monkeypatch.setattr(searcher.settings.retrieval, "sentence_coverage_weight", 0.0)
+    assert searcher._fused_order(idx, cos, lex, sentence_coverage=said)[0] == 0
 
 
 def test_expansions_follow_the_question_so_the_searched_text_is_reproducible():
