@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from index.figures import Figure, figures_in
-from index.lexical import token_set, tokenize
+from index.lexical import ASKING_WORDS, token_set, tokenize
 from index.query import spelled_out
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line
@@ -195,12 +195,6 @@ _REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\
                           re.IGNORECASE)
 
 
-#: the words a question is asked with, not what it is about ("does either say how ...",
-#: "who is named as ..."): rare in the documents, so their IDF would make them count most
-ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "mentions", "mentioned", "describe",
-                          "describes", "described", "explain", "explains", "give", "gives", "given", "put", "go", "going",
-                          "goes", "either", "neither", "anything", "anywhere", "anyone", "something", "named", "exactly",
-                          "actually", "really", "please", "kind", "sort"})
 
 
 def acronym_words(question: str, glossary: dict[str, list[str]]) -> dict[str, frozenset[str]]:

@@ -46,6 +46,19 @@ def token_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(tokenize(" ".join(words)))
 
 
+#: the words a question is asked with, not what it is about ("does either say how ...",
+#: "who is named as ..."): rare in the documents, so their IDF would make them count most
+ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "mentions", "mentioned", "describe",
+                          "describes", "described", "explain", "explains", "give", "gives", "given", "put", "go", "going",
+                          "goes", "either", "neither", "anything", "anywhere", "anyone", "something", "named", "exactly",
+                          "actually", "really", "please", "kind", "sort", "document", "documents", "talk", "talks", "context", "connection"})
+
+
+def query_terms(query: str) -> list[str]:
+    """A question's tokens without the words it is asked with (``ASKING_WORDS``)."""
+    return [t for t in tokenize(query) if t not in ASKING_WORDS]
+
+
 class BM25Index:
     """BM25 over a fixed list of texts; ``scores`` gives one score per text."""
 
@@ -79,7 +92,7 @@ class BM25Index:
         """Per text: the IDF-weighted share of the query's distinct terms it contains (0..1).
         An absolute signal, unlike BM25 scores: a question about a place or figure the
         corpus never mentions cannot be covered well by any chunk."""
-        terms = sorted(set(tokenize(query)))
+        terms = sorted(set(query_terms(query)))
         out = np.zeros(self.size, dtype=np.float32)
         weights = [self.idf(t) for t in terms]
         total = sum(weights)
@@ -92,7 +105,7 @@ class BM25Index:
         return out
 
     def scores(self, query: str) -> np.ndarray:
-        ids = [self._vocab[t] for t in tokenize(query) if t in self._vocab]
+        ids = [self._vocab[t] for t in query_terms(query) if t in self._vocab]
         if not ids or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(ids), dtype=np.float32)
@@ -124,7 +137,7 @@ class SentenceCoverage:
     def scores(self, query: str) -> np.ndarray:
         """One score in [0, 1] per passage (0 for a passage without sentences)."""
         out = np.zeros(self.size, dtype=np.float32)
-        terms = sorted(set(tokenize(query)))
+        terms = sorted(set(query_terms(query)))
         weights = [self._idf(t) for t in terms]
         total = sum(weights)
         if not terms or total <= 0 or not len(self._owner):

@@ -294,6 +294,18 @@ def test_cross_search_ranks_each_partnerships_passages_also_by_term_coverage(shi
     assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 0
 
 
+def test_the_words_a_question_is_asked_with_score_nothing():
+    """"What do the documents say about knife crime, and in what context?": a passage about
+    documents, or one that says "context", is not evidence; only the topic's words count."""
+    texts = ["Documents were shared in this context, the report said.", "Knife crime fell after the knife bins."]
+    index = BM25Index(texts)
+    question = "What do the documents say about knife crime, and in what context?"
+    assert index.coverage(question).tolist() == pytest.approx([0.0, 1.0])
+    assert index.scores(question)[0] == 0.0 < index.scores(question)[1]
+    units = [[t] for t in texts]
+    assert SentenceCoverage(units, index.idf).scores(question).tolist() == pytest.approx([0.0, 1.0])
+
+
 def test_sentence_coverage_rewards_the_words_said_together():
     """Both passages name schools and violence, so passage coverage (and BM25's term sets)
     cannot tell them apart; only the first says them in one sentence."""
