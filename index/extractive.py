@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 
 from index.figures import Figure, figures_in
-from index.lexical import ASKING_WORDS, token_set, tokenize
+from index.lexical import ASKING_WORDS, tokenize
 from index.query import spelled_out
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line

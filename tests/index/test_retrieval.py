@@ -281,17 +281,21 @@ def test_one_named_partnership_is_ranked_densely_by_the_topic_alone(shires, monk
     assert len(calls) == 1 and calls[0][2] is not None and calls.said[0] is not None
 
 
-def test_cross_search_ranks_each_partnerships_passages_also_by_term_coverage(shires, monkeypatch):
-    """Within one partnership the passage holding most of the question's words rises, even when
-    BM25 (which rewards repeated words) and the dense score put another first."""
+@pytest.mark.parametrize("signal, weight", [("coverage", "coverage_weight"),
+                                             ("sentence_coverage", "sentence_coverage_weight")])
+def test_cross_search_ranks_each_partnerships_passages_also_by_term_coverage(shires, monkeypatch, signal, weight):
+    """Within one partnership the passage holding most of the question's words (``coverage``),
+    or saying them together in one sentence (``sentence_coverage``), rises even when BM25
+    (which rewards repeated words) and the dense score put another first; weight 0 turns the
+    ranking off."""
     searcher = shires.searcher
     idx = np.arange(3)
     cos, lex = np.array([0.9, 0.4, 0.5]), np.array([1.0, 2.0, 0.5])
-    coverage = np.array([0.1, 0.9, 0.5])
+    shares = {signal: np.array([0.1, 0.9, 0.5])}
     assert searcher._fused_order(idx, cos, lex)[0] == 0
-    assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 1
-    monkeypatch.setattr(searcher.settings.retrieval, "coverage_weight", 0.0)  # off
-    assert searcher._fused_order(idx, cos, lex, coverage=coverage)[0] == 0
+    assert searcher._fused_order(idx, cos, lex, **shares)[0] == 1
+    monkeypatch.setattr(searcher.settings.retrieval, weight, 0.0)  # off
+    assert searcher._fused_order(idx, cos, lex, **shares)[0] == 0
 
 
 def test_the_words_a_question_is_asked_with_score_nothing():
@@ -323,19 +327,6 @@ def test_sentence_coverage_rewards_the_words_said_together():
     terms = {t: index.idf(t) for t in set(tokenize(question))}
     assert scores[1] == pytest.approx(1 - terms[tokenize("schools")[0]] / sum(terms.values()))
     assert SentenceCoverage([[], ["Schools."]], index.idf).scores("schools").tolist() == [0.0, 1.0]
-
-
-def test_cross_search_ranks_each_partnerships_passages_also_by_sentence_coverage(shires, monkeypatch):
-    """A passage whose sentence says the topic's words together rises within its partnership;
-    weight 0 turns the ranking off."""
-    searcher = shires.searcher
-    idx = np.arange(3)
-    cos, lex = np.array([0.9, 0.4, 0.5]), np.array([1.0, 2.0, 0.5])
-    said = np.array([0.2, 0.3, 1.0])
-    assert searcher._fused_order(idx, cos, lex)[0] == 0
-    assert searcher._fused_order(idx, cos, lex, sentence_coverage=said)[0] == 2
-    monkeypatch.setattr(searcher.settings.retrieval, "sentence_coverage_weight", 0.0)
-    assert searcher._fused_order(idx, cos, lex, sentence_coverage=said)[0] == 0
 
 
 def test_expansions_follow_the_question_so_the_searched_text_is_reproducible():
