@@ -195,8 +195,6 @@ _REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\
                           re.IGNORECASE)
 
 
-
-
 def acronym_words(question: str, glossary: dict[str, list[str]]) -> dict[str, frozenset[str]]:
     """For ``score``'s ``acronyms``: each acronym token whose long form the question spells out
     ("anti-social behaviour": "asb"), mapped to the tokens of that long form."""

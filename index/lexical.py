@@ -51,7 +51,8 @@ def token_set(words: Iterable[str]) -> frozenset[str]:
 ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "mentions", "mentioned", "describe",
                           "describes", "described", "explain", "explains", "give", "gives", "given", "put", "go", "going",
                           "goes", "either", "neither", "anything", "anywhere", "anyone", "something", "named", "exactly",
-                          "actually", "really", "please", "kind", "sort", "document", "documents", "talk", "talks", "context", "connection"})
+                          "actually", "really", "please", "kind", "sort", "document", "documents", "talk", "talks",
+                          "context", "connection"})
 
 
 def query_terms(query: str) -> list[str]:

@@ -302,6 +302,8 @@ class Searcher:
                 rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share, coverage, said) if i not in chosen]
                 chosen += rest[: k - len(chosen)]
         else:
+            # a cross question searched within one partnership (the answer layer asks once per
+            # partnership) is ranked as each partnership is above
             cross_cov = (coverage, said) if plan.cross else (None, None)
             order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos, share, *cross_cov), view, rel)
             chosen = order[:k]
