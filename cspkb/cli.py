@@ -12,11 +12,18 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cspkb.settings import Settings
 from eval import add_arguments as add_eval_arguments
+
+if TYPE_CHECKING:  # the heavy modules load inside the commands that need them
+    from cspkb.runtime import Runtime
+    from index.citations import Answer
+    from index.search import Filters, SearchResult
+    from ingest.pipeline import FileOutcome
 
 EXIT_OK, EXIT_FILES_FAILED, EXIT_USAGE, EXIT_INDEX = 0, 1, 2, 3
 
@@ -34,13 +41,13 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _runtime(args: argparse.Namespace, *, check_fingerprint: bool = True):  # noqa: ANN202
+def _runtime(args: argparse.Namespace, *, check_fingerprint: bool = True) -> Runtime:
     from cspkb.runtime import Runtime
 
     return Runtime(_settings(args), check_fingerprint=check_fingerprint)
 
 
-def _open_store_or_explain(rt, *, allow_rebuild_prompt: bool) -> bool:  # noqa: ANN001
+def _open_store_or_explain(rt: Runtime, *, allow_rebuild_prompt: bool) -> bool:
     """Open the store; on a settings mismatch, say so and (on a terminal) offer to rebuild."""
     from index.store import IndexMismatch, StoreUnavailable
 
@@ -67,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_INDEX
     paths = [Path(p) for p in args.paths] or [rt.settings.paths.corpus_dir]
 
-    def report_line(outcome) -> None:  # noqa: ANN001
+    def report_line(outcome: FileOutcome) -> None:
         if outcome.status == "failed":
             from tqdm import tqdm  # writes above a progress bar instead of into it
 
@@ -79,13 +86,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_FILES_FAILED if report.failed else EXIT_OK
 
 
-def _parse_filters(args: argparse.Namespace):  # noqa: ANN202
+def _parse_filters(args: argparse.Namespace) -> Filters:
     from index.search import Filters
 
     return Filters(partnerships=args.partnership or [], doc_types=args.doc_type or [], year=args.year)
 
 
-def _print_human(result, out: TextIO) -> None:  # noqa: ANN001
+def _print_human(result: SearchResult, out: TextIO) -> None:
     if not result.hits:
         print(f"No results for: {result.query}", file=out)
     elif not result.found:
@@ -98,7 +105,7 @@ def _print_human(result, out: TextIO) -> None:  # noqa: ANN001
         print(f"    {snippet[:220]}{'…' if len(snippet) > 220 else ''}", file=out)
 
 
-def _batch_lines(batch: str):  # noqa: ANN202 - Iterator[str]
+def _batch_lines(batch: str) -> Iterator[str]:
     """Non-empty lines of FILE, or of stdin for '-'."""
     stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8")  # noqa: SIM115
     with stream:
@@ -128,7 +135,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_answer(answer, out: TextIO) -> None:  # noqa: ANN001
+def _print_answer(answer: Answer, out: TextIO) -> None:
     print(answer.answer, file=out)
     if answer.citations:
         print("\nSources:", file=out)
@@ -146,7 +153,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     filters = _parse_filters(args)
     compare = True if args.compare else None
 
-    def answer(question: str):  # noqa: ANN202
+    def answer(question: str) -> Answer:
         return rt.answerer.answer(question, filters, compare=compare, mode=args.mode)
 
     if args.batch:

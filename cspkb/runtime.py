@@ -27,31 +27,31 @@ class Runtime:
         self.check_fingerprint = check_fingerprint
 
     @cached_property
-    def embedder(self) -> "Embedder":
+    def embedder(self) -> Embedder:
         from index.embedding import Embedder
 
         return Embedder(self.settings.embedding)
 
     @cached_property
-    def store(self) -> "ChunkStore":
+    def store(self) -> ChunkStore:
         from index.store import ChunkStore
 
         return ChunkStore(self.settings, check_fingerprint=self.check_fingerprint)
 
     @cached_property
-    def searcher(self) -> "Searcher":
+    def searcher(self) -> Searcher:
         from index.search import Searcher
 
         return Searcher(self.settings, self.store, self.embedder)
 
     @cached_property
-    def answerer(self) -> "AnswerQuestionPipeline":
+    def answerer(self) -> AnswerQuestionPipeline:
         from index.answer import AnswerQuestionPipeline
 
         return AnswerQuestionPipeline(self.settings, self.searcher)
 
     @cached_property
-    def pipeline(self) -> "IndexDocumentsPipeline":
+    def pipeline(self) -> IndexDocumentsPipeline:
         from ingest.pipeline import IndexDocumentsPipeline
 
         return IndexDocumentsPipeline(self.settings, self.store, self.embedder)

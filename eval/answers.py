@@ -12,10 +12,12 @@ Metrics (issue targets in brackets):
 
 from __future__ import annotations
 
+import math
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from eval import metrics as M
 
@@ -129,7 +131,7 @@ ANSWER_COLUMNS = ("n", "CiteSupport", "KeyFacts", "PRecall", "PIrrelevant", "Abs
 
 def row(label: str, s: AnswerScores) -> list[str]:
     def f(x: float) -> str:
-        return "-" if x != x else f"{x:.3f}"
+        return "-" if math.isnan(x) else f"{x:.3f}"
 
     return [label, str(s.n), f(s.citation_support), f(s.key_facts), f(s.partnership_recall), f(s.irrelevant_share),
             f(s.abstain_correct), f(s.false_abstain), f"{s.p50_ms:.0f}", f"{s.p95_ms:.0f}"]

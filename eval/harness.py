@@ -15,9 +15,10 @@ import datetime as _dt
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from eval import answers as A
 from eval import metrics as M
@@ -43,7 +44,7 @@ class Question:
     must_mention: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_json(cls, row: dict[str, Any]) -> "Question":
+    def from_json(cls, row: dict[str, Any]) -> Question:
         return cls(
             id=row["id"], split=row["split"], kind=row["kind"], question=row["question"],
             partnerships=list(row.get("partnerships", [])),
@@ -412,7 +413,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
 
 def _text_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    fmt = lambda r: "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))  # noqa: E731
+    fmt = lambda r: "  ".join(str(x).ljust(w) if i == 0 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
     return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *[fmt(r) for r in rows]])
 
 

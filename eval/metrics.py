@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 _WS = re.compile(r"\s+")
 #: a table-cell separator as the chunk text writes it (" | "; the source has a tab there)

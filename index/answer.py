@@ -31,7 +31,7 @@ from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
 from index.figures import find_disagreements
 from index.lexical import token_set, tokenize
-from index.search import CorpusView, Filters, SearchHit, SearchResult, Searcher
+from index.search import CorpusView, Filters, Searcher, SearchHit, SearchResult
 from ingest.metadata import MONTHS
 from ingest.models import with_trail
 from ingest.partnerships import unknown_areas_in_query
@@ -125,7 +125,7 @@ class AnswerQuestionPipeline:
             try:
                 statements, citations = self._synthesiser_for().run(question, self._llm_passages(ctx))
                 return self._finish(ctx, statements, citations, "llm", notes, cross=cross)
-            except Exception as exc:  # SynthesisUnavailable, or anything the client raised
+            except Exception as exc:  # noqa: BLE001 - SynthesisUnavailable, or anything the client raised
                 notes.append(f"The language model was unavailable ({exc}); this is the extractive answer.")
         statements, citations = self._extract(ctx, cross=cross)
         if not statements:

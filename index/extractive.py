@@ -15,6 +15,7 @@ cabinet report and the plan it covers); cross-partnership answers select per par
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -202,7 +203,7 @@ def acronym_words(question: str, glossary: dict[str, list[str]]) -> dict[str, fr
             for t in tokenize(a)}
 
 
-def question_terms(question: str, idf: "callable", exclude: set[str]) -> dict[str, float]:  # type: ignore[valid-type]
+def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]) -> dict[str, float]:
     """IDF weight of each distinct content term of the question, minus ``exclude`` and the
     words it is asked with."""
     return {t: idf(t) for t in dict.fromkeys(tokenize(question)) if t not in exclude and t not in ASKING_WORDS}

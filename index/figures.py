@@ -25,8 +25,8 @@ _BOUNDARY = {",", ";", ":", ".", "(", ")"}
 _GLUED = re.compile(r"(\d,\d{3})(?=[a-z])")
 #: numbers written as words ("two Youth PCCs"); "one" is left out: it is mostly a pronoun ("one of the ...")
 NUMBER_WORDS = {w: float(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split()) if n >= 2}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]) if n >= 2}
 NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0,
                      "ninety": 90.0, "hundred": 100.0, "dozen": 12.0})
 _MONTHS = {*MONTHS, *(m[:3] for m in MONTHS), "sept"}  # "January", "Jan", "Sept"

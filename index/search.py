@@ -59,9 +59,7 @@ class Filters:
             return False
         if self.doc_types and str(meta.get("doc_type", "")).lower() not in {t.lower() for t in self.doc_types}:
             return False
-        if self.year and not (int(meta.get("year_start") or 0) <= self.year <= int(meta.get("year_end") or 0)):
-            return False
-        return True
+        return not self.year or int(meta.get("year_start") or 0) <= self.year <= int(meta.get("year_end") or 0)
 
 
 @dataclass

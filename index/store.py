@@ -14,6 +14,7 @@ chunk's own vector).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -156,10 +157,8 @@ class ChunkStore:
     def reset(self) -> None:
         """Drop every chunk and record the current settings as what built the index."""
         for name in (self.settings.store.collection, f"{self.settings.store.collection}-sentences"):
-            try:
+            with contextlib.suppress(Exception):  # an absent collection: nothing to drop
                 self.client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - absent collection: nothing to drop
-                pass
         self.collection = self._open_collection()
         self.sentences = self._open_sentences()
         from llama_index.vector_stores.chroma import ChromaVectorStore

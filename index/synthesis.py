@@ -25,8 +25,15 @@ from index.lexical import token_set, tokenize
 from index.search import SearchHit
 from ingest.structure import split_sentences
 
-__all__ = ["SynthesisUnavailable", "SynthesisReport", "SynthesiseAnswer", "build_llm", "build_messages", "format_passages",
-           "output_sentences"]
+__all__ = [
+    "SynthesisReport",
+    "SynthesisUnavailable",
+    "SynthesiseAnswer",
+    "build_llm",
+    "build_messages",
+    "format_passages",
+    "output_sentences",
+]
 
 
 class SynthesisUnavailable(Exception):

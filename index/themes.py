@@ -129,7 +129,7 @@ class ThemeMatrix:
 
 
 # --- loading ----------------------------------------------------------------------------
-def themes_path(settings: "Settings") -> Path:
+def themes_path(settings: Settings) -> Path:
     return settings.app.themes or settings.paths.corpus_dir / "themes.yaml"
 
 
@@ -156,14 +156,14 @@ def best_sentence(text: str, phrase: str) -> str:
     return max(sentences, key=lambda s: len(terms & set(tokenize(s))))
 
 
-def _evidence(hit: "SearchHit", phrase: str) -> Evidence:
+def _evidence(hit: SearchHit, phrase: str) -> Evidence:
     return Evidence(partnership=hit.partnership, document=hit.document, source=hit.source, page=hit.page,
                     section=hit.section, period=hit.period, date=hit.date, doc_type=hit.doc_type,
                     chunk_id=hit.chunk_id, text=hit.text, quote=best_sentence(hit.text, phrase),
                     phrase=phrase, score=hit.score)
 
 
-def compute_cell(searcher: "Searcher", theme: Theme, partnership: str, floor: float) -> Cell:
+def compute_cell(searcher: Searcher, theme: Theme, partnership: str, floor: float) -> Cell:
     """Search each phrase of the theme within one partnership and keep what clears the floor."""
     best: dict[str, Evidence] = {}
     for phrase in theme.phrases:
@@ -177,7 +177,7 @@ def compute_cell(searcher: "Searcher", theme: Theme, partnership: str, floor: fl
     return Cell(theme.name, partnership, round(strength, 4), evidence)
 
 
-def compute_matrix(searcher: "Searcher", themes: list[Theme], floor: float, *, key: str = "") -> ThemeMatrix:
+def compute_matrix(searcher: Searcher, themes: list[Theme], floor: float, *, key: str = "") -> ThemeMatrix:
     empty = searcher.store.count() == 0
     partnerships = [] if empty else sorted({str(p) for p in searcher.view().partnership if str(p)})
     cells = {(t.name, p): compute_cell(searcher, t, p, floor) for t in themes for p in partnerships}
@@ -187,7 +187,7 @@ def compute_matrix(searcher: "Searcher", themes: list[Theme], floor: float, *, k
 class ThemeMatrixCache:
     """The matrix for the current index and themes file, recomputed only when either changes."""
 
-    def __init__(self, settings: "Settings", searcher: "Searcher") -> None:
+    def __init__(self, settings: Settings, searcher: Searcher) -> None:
         self.settings = settings
         self.searcher = searcher
         self._lock = threading.Lock()

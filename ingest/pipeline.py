@@ -10,9 +10,10 @@ line and never stops the batch or touches what the index already holds.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from cspkb.settings import Settings
 from ingest.chunker import chunk_document
@@ -22,6 +23,10 @@ from ingest.loaders import load_file, supported_extensions
 from ingest.metadata import load_manifest, resolve_metadata
 from ingest.models import Chunk, DocumentMeta, unit_hash
 from ingest.partnerships import defined_acronyms, load_registry
+
+if TYPE_CHECKING:  # index types: ingest does not import the index at run time
+    from index.embedding import Embedder
+    from index.store import ChunkStore
 
 #: Files in a corpus folder that are configuration, not documents.
 CONFIG_FILES = {"manifest.yaml", "manifest.yml", "manifest.csv", "partnerships.yaml", "partnerships.yml",
@@ -93,7 +98,7 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[FileOutcome]]:
 class IndexDocumentsPipeline:
     """Ingest files into a ChunkStore with an Embedder (see module docstring)."""
 
-    def __init__(self, settings: Settings, store, embedder) -> None:  # noqa: ANN001 - index types, lazily imported
+    def __init__(self, settings: Settings, store: ChunkStore, embedder: Embedder) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
