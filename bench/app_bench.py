@@ -23,13 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.app.conftest import CHROMIUM, start_app, stop_app  # noqa: E402 - one way to start the app
+from tests.app.conftest import CHROMIUM, start_app, stop_app
 
 
 def _summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {"n": len(ordered), "p50_s": round(statistics.median(ordered), 3),
-            "p95_s": round(ordered[max(0, int(round(0.95 * len(ordered))) - 1)], 3), "max_s": round(ordered[-1], 3)}
+            "p95_s": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 3), "max_s": round(ordered[-1], 3)}
 
 
 def main() -> int:

@@ -23,7 +23,8 @@ from typing import Any
 from cspkb.settings import Settings, apply_offline_environment
 
 apply_offline_environment()
-import gradio as gr  # noqa: E402 - after the offline switches; handlers' EventData hints need it here
+import gradio as gr
+
 from ui import render as R
 from ui import uploads as U
 from ui.jobs import IngestJob, IngestRunner
@@ -128,12 +129,12 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
         matrix = svc.themes.cached() or (svc.themes.get() if svc.rt.store.count() else None)
         return R.examples_html(suggested_questions(matrix)) if matrix else ""
 
-    def watch(job: IngestJob, title: str):  # noqa: ANN202 - generator of progress HTML
+    def watch(job: IngestJob, title: str):
         while not job.done.wait(POLL_S):
             detail = f"last: {job.last()}" if job.outcomes else "loading the embedding model"
             yield R.progress_html(title, len(job.outcomes), job.total, detail)
 
-    def on_load():  # noqa: ANN202 - generator
+    def on_load():
         skip = (gr.skip(),) * 7
         job = None
         if settings.app.first_run_ingest:
@@ -150,7 +151,7 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
         yield (gr.skip(), *(gr.skip(),) * 6, examples())
 
     def ask(question: str, partnerships: list[str] | None, doc_types: list[str] | None, year: Any,
-            compare: bool):  # noqa: ANN202
+            compare: bool):
         question = (question or "").strip()
         if not question:
             return ('<div class="empty-state">Type a question, or pick one of the examples.</div>',
@@ -163,8 +164,8 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
         try:
             answer = svc.rt.answerer.answer(question, filters, compare=True if compare else None)
         except Exception as exc:  # noqa: BLE001 - shown in the page, the session goes on
-            return (f'<div class="answer abstained"><div class="abstain-title">The question could not be answered</div>'
-                    f'<p>{R.esc(type(exc).__name__)}: {R.esc(exc)}</p></div>', R.sources_html([]), "",
+            return ((f'<div class="answer abstained"><div class="abstain-title">The question could not be answered</div>'
+                     f'<p>{R.esc(type(exc).__name__)}: {R.esc(exc)}</p></div>'), R.sources_html([]), "",
                     gr.DownloadButton(visible=False))
         markdown = answer.to_markdown()
         path = svc.export_path(f"{_slug(question)}.md")
@@ -175,7 +176,7 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
     def pick_example(evt: gr.EventData) -> str:
         return str(_event_data(evt).get("question", ""))
 
-    def matrix_view():  # noqa: ANN202 - generator
+    def matrix_view():
         cached = svc.themes.cached()
         if cached is None:
             yield ('<div class="empty-state">Computing the themes matrix from the index…</div>', gr.skip(),
@@ -202,18 +203,18 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
         return (R.heatmap_html(matrix, (theme_name, partnership)),
                 R.evidence_html(matrix.cell(theme_name, partnership), described))
 
-    def inspect_uploads(files: list[Any] | None, previous: list[U.StagedFile]):  # noqa: ANN202
+    def inspect_uploads(files: list[Any] | None, previous: list[U.StagedFile]):
         U.discard(previous or [])  # files staged earlier in this session and never added
         staged, refused = U.stage(list(files or []), settings, svc.rt.pipeline)
         rows = [s.row() for s in staged]
         return (staged, gr.Dataframe(value=rows or None, visible=bool(rows)), R.outcomes_html(refused),
                 gr.Button(interactive=bool(staged)))
 
-    def clear_uploads(previous: list[U.StagedFile]):  # noqa: ANN202
+    def clear_uploads(previous: list[U.StagedFile]):
         U.discard(previous or [])
         return [], gr.Dataframe(value=None, visible=False), "", gr.Button(interactive=False)
 
-    def add_uploads(staged: list[U.StagedFile], rows: Any, refusals: str | None):  # noqa: ANN202 - generator
+    def add_uploads(staged: list[U.StagedFile], rows: Any, refusals: str | None):
         none = (gr.skip(),) * 6
         if not staged:
             yield ('<div class="empty-state">Choose PDF or text files first.</div>', *none, gr.skip(), gr.skip(),
@@ -229,7 +230,7 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
         yield ((refusals or "") + error + R.outcomes_html(job.outcomes), *library_updates(), [], gr.Dataframe(value=None, visible=False),
                None, gr.Button(interactive=False))
 
-    def remove(source: str | None):  # noqa: ANN202
+    def remove(source: str | None):
         if not source:
             return ('<div class="empty-state">Choose a document to remove.</div>', *(gr.skip(),) * 6)
         removed = svc.rt.store.delete_document(source)

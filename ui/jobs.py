@@ -47,7 +47,7 @@ class IngestJob:
 class IngestRunner:
     """Runs ingestion jobs one after another on background threads."""
 
-    def __init__(self, pipeline: Callable[[], "IndexDocumentsPipeline"],
+    def __init__(self, pipeline: Callable[[], IndexDocumentsPipeline],
                  on_done: Callable[[IngestJob], None] | None = None) -> None:
         self._pipeline = pipeline
         self._on_done = on_done

@@ -63,7 +63,7 @@ def _mini_markdown(text: str) -> str:
 
 
 # --- answers ------------------------------------------------------------------------------
-def _statement(s: "Statement") -> str:
+def _statement(s: Statement) -> str:
     marks = "".join(cite_link(c) for c in s.citations)
     flag = ' <span class="flag">not supported by the cited passages</span>' if s.flagged else ""
     return f'<span class="stmt">{esc(s.text.strip())}<sup class="marks">{marks}</sup>{flag}</span>'
@@ -76,7 +76,7 @@ def _notes(notes: list[str]) -> str:
     return f'<div class="notes"><div class="notes-title">Read with care</div><ul>{items}</ul></div>'
 
 
-def _coverage(answer: "Answer") -> str:
+def _coverage(answer: Answer) -> str:
     searched, found = answer.partnerships_searched, answer.partnerships_with_evidence
     if len(searched) < 2:
         return ""
@@ -87,14 +87,14 @@ def _coverage(answer: "Answer") -> str:
             f'partnerships searched</span>{chips}</div>')
 
 
-def grouped_statements(answer: "Answer") -> dict[str, list["Statement"]]:
+def grouped_statements(answer: Answer) -> dict[str, list[Statement]]:
     groups: dict[str, list[Statement]] = {}
     for s in answer.statements:
         groups.setdefault(s.partnership or "All partnerships", []).append(s)
     return groups
 
 
-def answer_html(answer: "Answer", *, compare: bool = False) -> str:
+def answer_html(answer: Answer, *, compare: bool = False) -> str:
     """The answer: one paragraph, or one column per partnership for a comparison."""
     question = f'<div class="question">{esc(answer.question)}</div>'
     if answer.abstained or not answer.statements:
@@ -142,7 +142,7 @@ def _source_head(partnership: str, document: str, period: str, where: str) -> st
     return "".join(bits)
 
 
-def sources_html(citations: list["Citation"]) -> str:
+def sources_html(citations: list[Citation]) -> str:
     """The sources panel: each citation with its quote highlighted in the surrounding passage."""
     if not citations:
         return '<div class="sources empty">Sources appear here, each with the quoted passage highlighted.</div>'
@@ -171,7 +171,7 @@ def strength_colour(strength: float) -> str:
     return _mix(SCALE[i], SCALE[i + 1], s - i)
 
 
-def heatmap_html(matrix: "ThemeMatrix", selected: tuple[str, str] | None = None) -> str:
+def heatmap_html(matrix: ThemeMatrix, selected: tuple[str, str] | None = None) -> str:
     """Partnerships x themes; each cell a button carrying its theme and partnership."""
     if not matrix.themes:
         return '<div class="empty-state">No themes defined: add some to the themes file (corpus/themes.yaml).</div>'
@@ -210,7 +210,7 @@ def _highlight_terms(text: str, phrase: str) -> str:
     return "".join(out)
 
 
-def evidence_html(cell: "Cell | None", description: str = "") -> str:
+def evidence_html(cell: Cell | None, description: str = "") -> str:
     if cell is None:
         return '<div class="evidence empty">Click a cell to see the passages behind it, with their citations.</div>'
     title = f'<div class="panel-title">{esc(cell.theme)} · {esc(cell.partnership)}</div>'
@@ -263,7 +263,7 @@ def progress_html(title: str, done: int, total: int, detail: str = "") -> str:
             f'<div class="muted">{done} of {total} files{(" · " + esc(detail)) if detail else ""}</div></div>')
 
 
-def outcomes_html(outcomes: Iterable["FileOutcome"]) -> str:
+def outcomes_html(outcomes: Iterable[FileOutcome]) -> str:
     """One line per file: what was added, or the reason it was refused."""
     lines = []
     for o in outcomes:

@@ -57,12 +57,12 @@ class StagedFile:
         return [self.name, *(self.detected.get(f, "") for f in FIELDS)]
 
 
-def uploads_dir(settings: "Settings") -> Path:
+def uploads_dir(settings: Settings) -> Path:
     return settings.paths.data_dir / "uploads"
 
 
-def stage(files: list[str], settings: "Settings",
-          pipeline: "IndexDocumentsPipeline") -> tuple[list[StagedFile], list[FileOutcome]]:
+def stage(files: list[str], settings: Settings,
+          pipeline: IndexDocumentsPipeline) -> tuple[list[StagedFile], list[FileOutcome]]:
     """Copy and describe uploaded files; refused ones come back as failed outcomes naming the file."""
     staged: list[StagedFile] = []
     refused: list[FileOutcome] = []
@@ -114,7 +114,7 @@ def overrides(staged: list[StagedFile], rows: list[list[Any]] | None) -> dict[st
     return out
 
 
-def finish(staged: list[StagedFile], outcomes: list[FileOutcome], settings: "Settings") -> None:
+def finish(staged: list[StagedFile], outcomes: list[FileOutcome], settings: Settings) -> None:
     """Keep the files that were indexed in the uploads folder; drop every staging folder."""
     kept = {o.source for o in outcomes if o.status in ("ingested", "unchanged")}
     for s in staged:

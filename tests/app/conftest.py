@@ -109,7 +109,7 @@ class Page:
 
 
 @pytest.fixture
-def page(browser) -> Iterator[Page]:  # noqa: ANN001
+def page(browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1360, "height": 1000}, accept_downloads=True)
     wrapped = Page(context.new_page())
     yield wrapped

@@ -123,7 +123,7 @@ def test_comparison_question_gets_one_column_per_partnership(app_url: str, page:
     shot(page, "compare")
 
 
-def test_sessions_get_their_own_answers(app_url: str, browser) -> None:  # noqa: ANN001
+def test_sessions_get_their_own_answers(app_url: str, browser) -> None:
     pages = []
     for _ in range(2):
         context = browser.new_context(viewport={"width": 1360, "height": 1000})

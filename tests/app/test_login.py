@@ -9,7 +9,7 @@ from tests.app.conftest import Page, _need_chromium, start_app, stop_app
 pytestmark = pytest.mark.browser
 
 
-def test_login_required_when_configured(browser, tmp_path) -> None:  # noqa: ANN001
+def test_login_required_when_configured(browser, tmp_path) -> None:
     _need_chromium()
     proc, url, _ = start_app(tmp_path, CSPKB_APP__USERNAME="analyst", CSPKB_APP__PASSWORD="s3cret-phrase",
                              CSPKB_APP__FIRST_RUN_INGEST="false")

@@ -12,9 +12,9 @@ NASTY = '<script>alert(1)</script> ![x](http://example.com/t.png) <img src=x one
 
 
 def _citation(cid: int, text: str, start: int, end: int, **kw: object) -> Citation:
-    base = dict(id=cid, partnership="Walsall", document="Plan <b>2020</b>", source="w.txt", page=None,
-                section="Priorities", quote=text[start:end], chunk_id=f"c{cid}", period="2020",
-                start=start, end=end, chunk_text=text)
+    base = {"id": cid, "partnership": "Walsall", "document": "Plan <b>2020</b>", "source": "w.txt", "page": None,
+            "section": "Priorities", "quote": text[start:end], "chunk_id": f"c{cid}", "period": "2020",
+            "start": start, "end": end, "chunk_text": text}
     return Citation(**{**base, **kw})
 
 

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from index.themes import SATURATION, ThemeMatrixCache, load_themes, suggested_questions, themes_path, write_figure
+from index.themes import (
+    SATURATION,
+    ThemeMatrixCache,
+    load_themes,
+    suggested_questions,
+    themes_path,
+    write_figure,
+)
 
 WALSALL = """Safer Walsall Partnership Plan 2021
 
@@ -43,7 +50,7 @@ THEMES = """themes:
 
 
 @pytest.fixture
-def setup(runtime_factory, tmp_path: Path):  # noqa: ANN001, ANN201
+def setup(runtime_factory, tmp_path: Path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "walsall-plan-2021.txt").write_text(WALSALL)
@@ -55,7 +62,7 @@ def setup(runtime_factory, tmp_path: Path):  # noqa: ANN001, ANN201
     return rt, ThemeMatrixCache(rt.settings, rt.searcher)
 
 
-def test_cells_follow_what_the_documents_cover(setup) -> None:  # noqa: ANN001
+def test_cells_follow_what_the_documents_cover(setup) -> None:
     rt, cache = setup
     m = cache.get()
     assert m.partnerships == ["Dudley", "Walsall"]
@@ -73,7 +80,7 @@ def test_cells_follow_what_the_documents_cover(setup) -> None:  # noqa: ANN001
     assert all(a.score >= b.score for a, b in zip(slavery.evidence, slavery.evidence[1:]))
 
 
-def test_cache_lasts_until_index_or_themes_change(setup) -> None:  # noqa: ANN001
+def test_cache_lasts_until_index_or_themes_change(setup) -> None:
     rt, cache = setup
     first = cache.get()
     assert cache.get() is first and cache.cached() is first
@@ -87,7 +94,7 @@ def test_cache_lasts_until_index_or_themes_change(setup) -> None:  # noqa: ANN00
     assert cache.get().partnerships == ["Walsall"]
 
 
-def test_exports_and_suggestions(setup, tmp_path: Path) -> None:  # noqa: ANN001
+def test_exports_and_suggestions(setup, tmp_path: Path) -> None:
     _, cache = setup
     m = cache.get()
     rows = m.to_csv().strip().splitlines()

@@ -39,13 +39,13 @@ def test_overrides_keep_only_what_the_user_changed() -> None:
     assert U.overrides(staged, [["a.txt", "Dudley", "strategy", "", "2020"]]) == {"a.txt": {"partnership": "Dudley"}}
 
 
-def _run(runner: IngestRunner, paths: list[Path], overrides: dict | None = None):  # noqa: ANN202
+def _run(runner: IngestRunner, paths: list[Path], overrides: dict | None = None):
     job = runner.submit("test", paths, overrides)
     assert job.done.wait(120)
     return job
 
 
-def test_stage_refuses_bad_files_and_ingests_good_ones(runtime_factory, tmp_path: Path) -> None:  # noqa: ANN001
+def test_stage_refuses_bad_files_and_ingests_good_ones(runtime_factory, tmp_path: Path) -> None:
     rt = runtime_factory()
     rt.settings.app.max_upload_mb = 0.001  # 1 kB
     incoming = tmp_path / "incoming"
@@ -79,7 +79,7 @@ def test_stage_refuses_bad_files_and_ingests_good_ones(runtime_factory, tmp_path
     assert not list((U.uploads_dir(rt.settings) / ".staging").iterdir())
 
 
-def test_first_run_job_starts_once_and_only_on_an_empty_index(runtime_factory, tmp_path: Path) -> None:  # noqa: ANN001
+def test_first_run_job_starts_once_and_only_on_an_empty_index(runtime_factory, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "testborough.txt").write_text(TEXT)
@@ -91,7 +91,7 @@ def test_first_run_job_starts_once_and_only_on_an_empty_index(runtime_factory, t
     assert IngestRunner(lambda: rt.pipeline).first_run_job(corpus, lambda: rt.store.count() == 0) is None
 
 
-def test_searching_goes_on_while_a_long_ingest_runs(runtime_factory) -> None:  # noqa: ANN001
+def test_searching_goes_on_while_a_long_ingest_runs(runtime_factory) -> None:
     import time
 
     from tests.conftest import CORPUS

@@ -6,8 +6,8 @@ from index.citations import Citation
 
 
 def outcome(**kw):
-    base = dict(question_id="q", kind="fact", answerable=True, abstained=False, ms=10.0, citations=0, supported=0,
-                facts=None)
+    base = {"question_id": "q", "kind": "fact", "answerable": True, "abstained": False, "ms": 10.0, "citations": 0,
+            "supported": 0, "facts": None}
     return AnswerOutcome(**{**base, **kw})
 
 

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from eval import metrics as M
-from eval.harness import Question, load_questions, parse_systems, UsageError
+from eval.harness import Question, UsageError, load_questions, parse_systems
 
 A = "The Chair of the BCSP is Cllr John Cotton."
 B = "The partnership street tasking meets each fortnight."

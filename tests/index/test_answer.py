@@ -2,7 +2,6 @@
 disagreeing figures, abstention, document caveats, renumbering, and the LLM path's
 fall-back — over a small fixture corpus of made-up partnerships."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -293,7 +292,7 @@ def test_a_sentence_after_a_line_label_is_about_the_label():
     text = ("3.4 Place Group: Work together to cut crime in the city. Manage the case review process.\n"
             "Other news: nothing here. Parks stay open until dusk in winter.\nNo label on this line at all today.")
     hit = _passage(text)
-    first, manage, other, parks, plain = X.candidates([hit])
+    first, manage, _other, parks, plain = X.candidates([hit])
     assert (first.label, manage.label, parks.label, plain.label) == ("", "Place Group", "Other news", "")
     assert {"place", "group"} <= manage.heading_words and "place" not in plain.heading_words
     terms = {t: 1.0 for t in tokenize("place group review")}  # the label adds more terms than the sentence has
@@ -574,8 +573,8 @@ def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
 
 
 def test_an_indented_bullet_stays_nested_under_the_one_before():
-    from ingest.structure import parse_blocks
     from ingest.models import Page
+    from ingest.structure import parse_blocks
 
     blocks = parse_blocks([Page(None, "- The Four P approach:\n - Pursue: disrupt networks\n- Another item")])
     assert [b.text for b in blocks] == ["- The Four P approach:", "  - Pursue: disrupt networks", "- Another item"]
@@ -677,7 +676,7 @@ def test_a_list_is_quoted_once_when_two_chosen_sentences_lead_into_it():
     text = "The board sets the strategy for the city. As such the Board works;\n- To influence partners\n- To commission services"
     hit = _passage(text)
     cands = X.candidates([hit])
-    statements, citations = _statements(cands)
+    _, citations = _statements(cands)
     assert len(citations) == 1 and citations[0].quote == text  # the lead-in sits inside the first sentence's span
 
 

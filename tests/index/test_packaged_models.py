@@ -99,7 +99,7 @@ def _flip_weights_byte(data: bytes) -> bytes:
     [_flip_weights_byte, lambda data: data[: len(data) - 300] + b"\0" * 300],
     ids=["bad-crc-in-last-member", "central-directory-overwritten"],
 )
-def test_corrupt_parts_raise_and_leave_nothing_behind(tmp_path: Path, corrupt) -> None:  # noqa: ANN001
+def test_corrupt_parts_raise_and_leave_nothing_behind(tmp_path: Path, corrupt) -> None:
     site, cache = tmp_path / "site-packages", tmp_path / "cache"
     install_parts(site, corrupt(model_zip()))
     with pytest.raises(ModelNotAvailable, match="do not join into a valid model zip") as err:

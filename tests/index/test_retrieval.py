@@ -17,14 +17,14 @@ REGISTRY = load_registry(CORPUS / "partnerships.yaml")
 
 SHIRES = {
     "northshire": ("Safer Northshire Partnership", [
-        ("Knife crime", "Youth workers in A&E meet young people admitted with stab wounds and offer mentoring. "
-                        "Knife bins were placed in the town centre and schools ran weapons awareness lessons."),
-        ("Domestic abuse", "The Multi-Agency Risk Assessment Conference (MARAC) meets fortnightly to plan "
-                           "safety for high-risk victims of domestic abuse, chaired by the police."),
+        ("Knife crime", ("Youth workers in A&E meet young people admitted with stab wounds and offer mentoring. "
+                         "Knife bins were placed in the town centre and schools ran weapons awareness lessons.")),
+        ("Domestic abuse", ("The Multi-Agency Risk Assessment Conference (MARAC) meets fortnightly to plan "
+                            "safety for high-risk victims of domestic abuse, chaired by the police.")),
     ]),
     "southshire": ("Safer Southshire Partnership", [
-        ("Serious violence", "Police officers based in secondary schools deliver lessons on knife crime and "
-                             "gang exploitation, and a violence intervention project works in the hospital."),
+        ("Serious violence", ("Police officers based in secondary schools deliver lessons on knife crime and "
+                              "gang exploitation, and a violence intervention project works in the hospital.")),
         ("Parks", "Grounds staff planted 4,000 trees and repaired the bandstand in the central park."),
     ]),
     "eastshire": ("Safer Eastshire Partnership", [
@@ -153,7 +153,11 @@ def test_relevance_floor_reports_nothing_found(shires):
 
 def test_rerank_stage_reorders_candidates_by_cross_encoder(shires, tmp_path):
     """A tiny randomly initialised cross-encoder built here: the stage must apply its order."""
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+    from transformers import (
+        BertConfig,
+        BertForSequenceClassification,
+        BertTokenizerFast,
+    )
 
     from index.embedding import resolve_model_path
     from index.rerank import CrossEncoderReranker

@@ -8,8 +8,9 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Sequence
+from typing import Any
 
 import pytest
 from llama_index.core.base.llms.types import (
@@ -24,7 +25,12 @@ from llama_index.core.llms import CustomLLM
 
 from cspkb.settings import AnswerSettings, LLMSettings
 from index.search import SearchHit
-from index.synthesis import SynthesiseAnswer, SynthesisUnavailable, build_llm, build_messages
+from index.synthesis import (
+    SynthesiseAnswer,
+    SynthesisUnavailable,
+    build_llm,
+    build_messages,
+)
 
 WALSALL = ("The Safer Walsall Partnership has three priorities for 2022-25. Reducing violence and exploitation "
            "is the first priority. Partners recorded 3,275 domestic abuse incidents in 2021/22.")
@@ -210,7 +216,7 @@ def test_prompt_injection_is_data_and_obeying_it_yields_nothing(hits):
 
 
 def test_prompt_lists_partnership_document_and_where(hits):
-    system, user = build_messages(QUESTION, hits)
+    _system, user = build_messages(QUESTION, hits)
     assert '<passage id="1" partnership="Walsall" document="Walsall plan" where="p. 4"' in user.content
     assert '<passage id="2" partnership="Dudley" document="Dudley plan" where="Priorities"' in user.content
     assert f"Question: {QUESTION}" in user.content
@@ -234,7 +240,7 @@ def test_no_base_url_never_falls_back_to_a_public_api(hits):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_FakeOpenAI"
+    server: _FakeOpenAI
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -248,7 +254,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        passage = re.search(r'<passage id="1"[^>]*>\n(.*?)\n</passage>', user, re.S)
+        passage = re.search(r'<passage id="1"[^>]*>\n(.*?)\n</passage>', user, re.DOTALL)
         first = re.match(r"(.+?)\.(?:\s|$)", passage.group(1)).group(1) if passage else "nothing"
         content = f"{first} [1]. Walsall also recorded 9,999 knife crimes in 2023 [1]."
         reply = json.dumps({

@@ -412,7 +412,7 @@ class Snapshot:
     ids: dict[str, list[str]]
 
 
-def snapshot(store) -> Snapshot:  # noqa: ANN001
+def snapshot(store) -> Snapshot:
     hashes = store.document_hashes()
     return Snapshot(store.count(), hashes, {s: sorted(store.chunk_ids(s)) for s in hashes})
 
@@ -445,7 +445,7 @@ def batch(tmp_path_factory, embedder) -> Batch:
     write_batch_files(folder)
     order: list[str] = []
 
-    def on_file(outcome) -> None:  # noqa: ANN001
+    def on_file(outcome) -> None:
         order.append(outcome.source)
         (folder / VANISHES).unlink(missing_ok=True)  # gone after discovery, before its turn
 
@@ -453,7 +453,7 @@ def batch(tmp_path_factory, embedder) -> Batch:
     return Batch(rt, folder, report, before, snapshot(rt.store), order)
 
 
-def outcomes_by_source(report) -> dict[str, object]:  # noqa: ANN001
+def outcomes_by_source(report) -> dict[str, object]:
     sources = [o.source for o in report.outcomes]
     assert len(sources) == len(set(sources)), f"a file was reported twice: {sources}"
     return {o.source: o for o in report.outcomes}
@@ -552,7 +552,7 @@ def test_indexed_file_that_turns_bad_keeps_its_old_chunks(tmp_path, embedder):
 
 # --- the CLI: exit code 1 and one FAILED line per file --------------------------------------
 
-def run_cli_ingest(root: Path, monkeypatch, embedder, *, progress: bool) -> int:  # noqa: ANN001
+def run_cli_ingest(root: Path, monkeypatch, embedder, *, progress: bool) -> int:
     """`cspkb ingest <folder>` on a fresh index holding the batch files; the vanishing file is
     deleted right after discovery."""
     import ingest.pipeline
@@ -568,7 +568,7 @@ def run_cli_ingest(root: Path, monkeypatch, embedder, *, progress: bool) -> int:
 
     discover = ingest.pipeline.discover
 
-    def discover_then_delete(paths):  # noqa: ANN001, ANN202
+    def discover_then_delete(paths):
         found = discover(paths)
         (folder / VANISHES).unlink()
         return found

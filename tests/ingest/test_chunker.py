@@ -1,6 +1,5 @@
 """Chunking: sentence-safe boundaries, heading trails, parts of bundled files, stable ids."""
 
-import re
 from pathlib import Path
 
 import pytest

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.metadata import infer_doc_type, infer_metadata, load_manifest, resolve_metadata
+from ingest.metadata import (
+    infer_doc_type,
+    infer_metadata,
+    load_manifest,
+    resolve_metadata,
+)
 from ingest.partnerships import defined_acronyms, load_registry, partnerships_in_query
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"

@@ -3,7 +3,13 @@
 
 import pytest
 
-from ingest.partnerships import Partnership, Registry, areas_named_in, uk_areas, unknown_areas_in_query
+from ingest.partnerships import (
+    Partnership,
+    Registry,
+    areas_named_in,
+    uk_areas,
+    unknown_areas_in_query,
+)
 
 REGISTRY = Registry([Partnership(name="Walsall", full_name="Safer Walsall Partnership", aliases=["Walsall CSP"])])
 
