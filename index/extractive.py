@@ -90,6 +90,12 @@ class Candidate:
         return frozenset(t for p in self.headings for t in tokenize(p))
 
     @cached_property
+    def said_words(self) -> frozenset[str]:
+        """Its tokens and its headings': the question terms it says something about (a part's
+        coverage, what a chosen sentence has said)."""
+        return self.words | self.heading_words
+
+    @cached_property
     def figures(self) -> list[Figure]:
         """The figures the sentence states (its context resolves "the same year")."""
         return figures_in(self.text, self.context)
@@ -278,8 +284,7 @@ def question_parts(question: str, terms: dict[str, float]) -> list[dict[str, flo
 
 def part_coverage(c: Candidate, part: dict[str, float]) -> float:
     """The IDF-weighted share of one part's terms the sentence (or its heading) contains."""
-    words = c.words | c.heading_words
-    return sum(w for t, w in part.items() if t in words) / (sum(part.values()) or 1.0)
+    return sum(w for t, w in part.items() if t in c.said_words) / (sum(part.values()) or 1.0)
 
 
 def facet_picks(cands: list[Candidate], parts: list[dict[str, float]], *, min_score: float,
@@ -329,13 +334,13 @@ def select(cands: list[Candidate], *, limit: int, min_score: float, per_passage:
         chosen.append(c)
         chosen_words.append(c.words)
         if terms:
-            said.update(t for t in terms if t in c.words or t in c.heading_words)
+            said.update(t for t in terms if t in c.said_words)
         return True
 
     def gain(c: Candidate) -> float:
         if not terms or not total:
             return rank_of(c)
-        unsaid = sum(w for t, w in terms.items() if t not in said and (t in c.words or t in c.heading_words))
+        unsaid = sum(w for t, w in terms.items() if t not in said and t in c.said_words)
         return rank_of(c) + novelty * unsaid / total
 
     for c in firsts:

@@ -60,6 +60,30 @@ def query_terms(query: str) -> list[str]:
     return [t for t in tokenize(query) if t not in ASKING_WORDS]
 
 
+def _postings(token_lists: Iterable[Iterable[str]]) -> dict[str, np.ndarray]:
+    """term -> the rows (in order) whose tokens include it."""
+    rows: dict[str, list[int]] = {}
+    for row, tokens in enumerate(token_lists):
+        for tok in set(tokens):
+            rows.setdefault(tok, []).append(row)
+    return {t: np.asarray(r, dtype=np.int64) for t, r in rows.items()}
+
+
+def _term_shares(query: str, idf: Callable[[str], float], postings: dict[str, np.ndarray], size: int) -> np.ndarray:
+    """Per row: the IDF-weighted share of the query's distinct terms (``query_terms``) it contains."""
+    terms = sorted(set(query_terms(query)))
+    out = np.zeros(size, dtype=np.float32)
+    weights = [idf(t) for t in terms]
+    total = sum(weights)
+    if not terms or total <= 0:
+        return out
+    for term, weight in zip(terms, weights):
+        rows = postings.get(term)
+        if rows is not None:
+            out[rows] += weight / total
+    return out
+
+
 class BM25Index:
     """BM25 over a fixed list of texts; ``scores`` gives one score per text."""
 
@@ -74,11 +98,7 @@ class BM25Index:
         self._vocab = vocab
         if texts:  # bm25s cannot index an empty corpus; an empty index scores nothing
             self._model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
-        self._postings: dict[str, np.ndarray] = {}
-        for doc, tokens in enumerate(corpus_tokens):
-            for tok in set(tokens):
-                self._postings.setdefault(tok, []).append(doc)  # type: ignore[arg-type]
-        self._postings = {t: np.asarray(d, dtype=np.int64) for t, d in self._postings.items()}
+        self._postings = _postings(corpus_tokens)
 
     def __contains__(self, token: object) -> bool:
         """Whether any text uses this (tokenised) term."""
@@ -93,17 +113,7 @@ class BM25Index:
         """Per text: the IDF-weighted share of the query's distinct terms it contains (0..1).
         An absolute signal, unlike BM25 scores: a question about a place or figure the
         corpus never mentions cannot be covered well by any chunk."""
-        terms = sorted(set(query_terms(query)))
-        out = np.zeros(self.size, dtype=np.float32)
-        weights = [self.idf(t) for t in terms]
-        total = sum(weights)
-        if not terms or total <= 0:
-            return out
-        for term, weight in zip(terms, weights):
-            docs = self._postings.get(term)
-            if docs is not None:
-                out[docs] += weight / total
-        return out
+        return _term_shares(query, self.idf, self._postings, self.size)
 
     def scores(self, query: str) -> np.ndarray:
         ids = [self._vocab[t] for t in query_terms(query) if t in self._vocab]
@@ -125,28 +135,12 @@ class SentenceCoverage:
     def __init__(self, units: Sequence[Sequence[str]], idf: Callable[[str], float]) -> None:
         self.size = len(units)
         self._idf = idf
-        owners: list[int] = []
-        postings: dict[str, list[int]] = {}
-        for passage, sentences in enumerate(units):
-            for sentence in sentences:
-                for tok in set(tokenize(sentence)):
-                    postings.setdefault(tok, []).append(len(owners))
-                owners.append(passage)
-        self._owner = np.asarray(owners, dtype=np.int64)
-        self._postings = {t: np.asarray(rows, dtype=np.int64) for t, rows in postings.items()}
+        self._owner = np.asarray([passage for passage, sentences in enumerate(units) for _ in sentences], dtype=np.int64)
+        self._postings = _postings(tokenize(sentence) for sentences in units for sentence in sentences)
 
     def scores(self, query: str) -> np.ndarray:
         """One score in [0, 1] per passage (0 for a passage without sentences)."""
         out = np.zeros(self.size, dtype=np.float32)
-        terms = sorted(set(query_terms(query)))
-        weights = [self._idf(t) for t in terms]
-        total = sum(weights)
-        if not terms or total <= 0 or not len(self._owner):
-            return out
-        per_sentence = np.zeros(len(self._owner), dtype=np.float32)
-        for term, weight in zip(terms, weights):
-            rows = self._postings.get(term)
-            if rows is not None:
-                per_sentence[rows] += weight / total
-        np.maximum.at(out, self._owner, per_sentence)
+        if len(self._owner):
+            np.maximum.at(out, self._owner, _term_shares(query, self._idf, self._postings, len(self._owner)))
         return out

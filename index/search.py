@@ -301,9 +301,9 @@ class Searcher:
                 chosen += rest[: k - len(chosen)]
         else:
             # a cross question searched within one partnership (the answer layer asks once per
-            # partnership) is ranked as each partnership is above
-            cross_cov = (coverage, said) if plan.cross else (None, None)
-            order = self._rerank(plan.text, self._fused_order(eligible, rank_cos, lex, topic_cos, share, *cross_cov), view, rel)
+            # partnership) is ranked as each partnership is above (``said`` is None otherwise)
+            order = self._fused_order(eligible, rank_cos, lex, topic_cos, share, coverage if plan.cross else None, said)
+            order = self._rerank(plan.text, order, view, rel)
             chosen = order[:k]
 
         for rank, i in enumerate(chosen, start=1):
