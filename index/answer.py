@@ -585,10 +585,14 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
     a sentence that states one is followed by the year it is for and the source."""
     citations: list[Citation] = []
     statements: list[Statement] = []
-    for c in chosen:
-        c = X.with_list(c)  # a lead-in brings the list it introduces
+    spans = [X.with_list(c) for c in chosen]  # a lead-in brings the list it introduces
+    for c in spans:
+        # a sentence inside another chosen sentence's list is quoted once, as that list, where
+        # the first of them was chosen (an item ranked first, its list sixth: the list, first)
+        c = max((o for o in spans if o.hit.chunk_id == c.hit.chunk_id and o.start <= c.start and c.end <= o.end),
+                key=lambda o: o.end - o.start)
         if any(cit.chunk_id == c.hit.chunk_id and cit.start <= c.start and c.end <= cit.end for cit in citations):
-            continue  # already quoted within an earlier sentence's list
+            continue  # already quoted
         cit = _citation(len(citations) + 1, c)
         citations.append(cit)
         said = statements and statements[-1].text.startswith(f"Under “{c.heading}”")

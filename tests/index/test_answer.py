@@ -680,6 +680,23 @@ def test_a_list_is_quoted_once_when_two_chosen_sentences_lead_into_it():
     assert len(citations) == 1 and citations[0].quote == text  # the lead-in sits inside the first sentence's span
 
 
+def test_an_item_chosen_before_its_list_is_quoted_once_as_the_list_in_the_items_place():
+    from index.answer import _statements
+
+    text = ("Crime fell this year.\nOver the coming year we will:\n- Open a drugs court\n- Train school staff\n"
+            "The board meets monthly.")
+    hit = _passage(text)
+    by_text = {c.text: c for c in X.candidates([hit])}
+    chosen = [by_text["- Open a drugs court"], by_text["Crime fell this year."], by_text["Over the coming year we will:"],
+              by_text["- Train school staff"]]
+    statements, citations = _statements(chosen)
+    listed = "Over the coming year we will:\n- Open a drugs court\n- Train school staff"
+    assert [c.quote for c in citations] == [listed, "Crime fell this year."]
+    assert [s.text for s in statements] == ["Over the coming year we will: Open a drugs court; Train school staff",
+                                            "Crime fell this year."]
+    assert [c.id for c in citations] == [1, 2] and text[citations[0].start:citations[0].end] == listed
+
+
 def test_partnerships_share_the_length_of_a_cross_partnership_answer(shires, monkeypatch):
     cfg = shires.settings.answer
     limits = []
