@@ -4,6 +4,8 @@ Metrics (issue targets in brackets):
 - citation support [>= 0.98]: share of citations whose quote occurs verbatim in the cited
   chunk as stored in the index, and whose partnership and document match that chunk;
 - key facts [>= 0.85]: share of each answerable question's must-mention terms in the answer;
+- gold cited (no target; what key facts cannot see): share of each answerable question's gold
+  quotes that the answer quotes, whole or one sentence (of four words or more) of it;
 - partnership recall [>= 0.95] / irrelevant share [<= 0.05], on "which" and compare
   questions: qualifying partnerships cited, and cited partnerships that do not qualify;
 - abstention [>= 0.9 correct on unanswerable, <= 0.05 false on answerable];
@@ -34,6 +36,7 @@ class AnswerOutcome:
     citations: int
     supported: int
     facts: float | None  # share of must-mention terms present; None when unanswerable/none listed
+    gold_cited: float | None = None  # share of gold quotes the citations quote; None when unanswerable/no gold
     missing_facts: list[str] = field(default_factory=list)
     qualifying: list[str] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)
@@ -49,6 +52,14 @@ def _norm(text: str) -> str:
 def facts_present(answer: str, terms: Sequence[str]) -> list[bool]:
     norm = _norm(answer)
     return [_norm(t) in norm for t in terms]
+
+
+def gold_quoted(citation_quotes: Sequence[str], gold: Sequence[str], min_words: int = 4) -> list[bool]:
+    """For each gold quote, whether the answer quotes it: a citation contains it, or it contains a
+    citation of at least ``min_words`` words (one sentence of a gold passage, one item of a gold
+    list). Compared as the retrieval metrics compare (``metrics.contains``)."""
+    return [any(M.contains(c, g) or (len(c.split()) >= min_words and M.contains(g, c)) for c in citation_quotes)
+            for g in gold]
 
 
 def citation_supported(citation: Any, chunk_text: str | None, meta: dict[str, Any] | None) -> bool:
@@ -80,9 +91,11 @@ def run_answers(rt: Any, questions: Sequence[Any]) -> list[AnswerOutcome]:
             present = facts_present(a.answer, q.must_mention)
             facts = sum(present) / len(present)
             missing = [t for t, ok in zip(q.must_mention, present) if not ok]
+        quoted = gold_quoted([c.quote for c in a.citations], [g.quote for g in q.gold]) if q.answerable else []
         out.append(AnswerOutcome(
             question_id=q.id, kind=q.kind, answerable=q.answerable, abstained=a.abstained, ms=ms,
             citations=len(a.citations), supported=supported, facts=facts, missing_facts=missing,
+            gold_cited=sum(quoted) / len(quoted) if quoted else None,
             qualifying=list(q.partnerships) if q.kind in CROSS_KINDS else [],
             cited=sorted({c.partnership for c in a.citations}) if not a.abstained else [], answer=a.answer,
         ))
@@ -94,6 +107,7 @@ class AnswerScores:
     n: int
     citation_support: float
     key_facts: float
+    gold_cited: float
     partnership_recall: float
     irrelevant_share: float
     abstain_correct: float
@@ -105,6 +119,7 @@ class AnswerScores:
 def aggregate(outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
     cits = sum(o.citations for o in outcomes)
     facts = [o.facts for o in outcomes if o.facts is not None]
+    quoted = [o.gold_cited for o in outcomes if o.gold_cited is not None]
     cross = [o for o in outcomes if o.kind in CROSS_KINDS and o.answerable]
     qual = sum(len(o.qualifying) for o in cross)
     hit = sum(len(set(o.cited) & set(o.qualifying)) for o in cross)
@@ -117,6 +132,7 @@ def aggregate(outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
         n=len(outcomes),
         citation_support=sum(o.supported for o in outcomes) / cits if cits else nan,
         key_facts=M.mean(facts) if facts else nan,
+        gold_cited=M.mean(quoted) if quoted else nan,
         partnership_recall=hit / qual if qual else nan,
         irrelevant_share=stray / cited if cited else (0.0 if cross else nan),
         abstain_correct=sum(o.abstained for o in unans) / len(unans) if unans else nan,
@@ -126,14 +142,14 @@ def aggregate(outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
     )
 
 
-ANSWER_COLUMNS = ("n", "CiteSupport", "KeyFacts", "PRecall", "PIrrelevant", "AbstainOK", "FalseAbstain", "p50 ms", "p95 ms")
+ANSWER_COLUMNS = ("n", "CiteSupport", "KeyFacts", "GoldCited", "PRecall", "PIrrelevant", "AbstainOK", "FalseAbstain", "p50 ms", "p95 ms")
 
 
 def row(label: str, s: AnswerScores) -> list[str]:
     def f(x: float) -> str:
         return "-" if math.isnan(x) else f"{x:.3f}"
 
-    return [label, str(s.n), f(s.citation_support), f(s.key_facts), f(s.partnership_recall), f(s.irrelevant_share),
+    return [label, str(s.n), f(s.citation_support), f(s.key_facts), f(s.gold_cited), f(s.partnership_recall), f(s.irrelevant_share),
             f(s.abstain_correct), f(s.false_abstain), f"{s.p50_ms:.0f}", f"{s.p95_ms:.0f}"]
 
 

@@ -1,7 +1,7 @@
 """Answer metrics: key facts, citation support against the indexed chunk, partnership
 recall/irrelevance and abstention rates."""
 
-from eval.answers import AnswerOutcome, aggregate, citation_supported, facts_present
+from eval.answers import AnswerOutcome, aggregate, citation_supported, facts_present, gold_quoted
 from index.citations import Citation
 
 
@@ -14,6 +14,18 @@ def outcome(**kw):
 def test_facts_ignore_case_thousands_separators_and_dash_styles():
     assert facts_present("Knife crime: 3275 offences – in 2018–19", ["3,275", "KNIFE crime", "2018-19", "261"]) == [
         True, True, True, False]
+
+
+def test_a_gold_quote_is_cited_whole_or_by_one_sentence_of_it():
+    gold = ["The MARAC meets fortnightly at the police station.",
+            "We will:\n- open a drugs court\n- train school staff in first aid",
+            "Knife crime fell by 12%.",
+            "Never quoted in this answer."]
+    cites = ["Alpha. The  MARAC meets **fortnightly** at the police station. Beta.",  # holds it, markup aside
+             "- train school staff in first aid",  # one item of a gold list
+             "12%"]  # a fragment too short to count as quoting the sentence
+    assert gold_quoted(cites, gold) == [True, True, False, False]
+    assert gold_quoted([], gold) == [False] * 4
 
 
 def test_citation_supported_needs_exact_span_and_matching_source():
@@ -30,8 +42,9 @@ def test_citation_supported_needs_exact_span_and_matching_source():
 
 def test_aggregate_rates():
     outs = [
-        outcome(kind="which", citations=3, supported=3, facts=1.0, qualifying=["A", "B"], cited=["A", "C"]),
-        outcome(kind="compare", citations=2, supported=1, facts=0.5, qualifying=["A", "B"], cited=["A", "B"]),
+        outcome(kind="which", citations=3, supported=3, facts=1.0, gold_cited=1.0, qualifying=["A", "B"], cited=["A", "C"]),
+        outcome(kind="compare", citations=2, supported=1, facts=0.5, gold_cited=0.25, qualifying=["A", "B"],
+                cited=["A", "B"]),
         outcome(kind="unanswerable", answerable=False, abstained=True),
         outcome(kind="unanswerable", answerable=False, abstained=False),
         outcome(kind="fact", abstained=True),
@@ -39,6 +52,7 @@ def test_aggregate_rates():
     s = aggregate(outs)
     assert s.citation_support == 4 / 5
     assert s.key_facts == 0.75
+    assert s.gold_cited == 0.625  # the abstained answerable question has no gold listed here: not counted
     assert s.partnership_recall == 3 / 4
     assert s.irrelevant_share == 1 / 4
     assert s.abstain_correct == 0.5
