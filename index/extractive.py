@@ -51,6 +51,26 @@ def is_definition_question(question: str) -> bool:
     return bool(_DEFINITION_Q.search(question))
 
 
+#: asks what a partnership promised, committed to, plans or will do
+_COMMITMENT_Q = re.compile(
+    r"\b(?:promis(?:e|es|ed|ing)|pledg(?:e|es|ed)|commitments?|commit(?:s|ted)?\s+to|(?:plan(?:s|ned|ning)?|intend(?:s|ed)?|"
+    r"aim(?:s|ed)?)\s+to|going\s+to|will\s+(?:\w+\s+){1,3}?(?:do|deliver))\b",
+    re.IGNORECASE,
+)
+#: says what the partnership will do: "We will ...", "The Board is committed to ...", "Partners pledge ..."
+_COMMITS = re.compile(
+    r"\b(?:we|partnership|board|partners|council)\s+(?:will|shall|(?:aims?|intends?|plans?)\s+to|"
+    r"(?:are\s+|is\s+)?commit(?:s|ted)?\s+to|pledges?)\b|\bcommit(?:s|ted)?\s+to\b",
+    re.IGNORECASE,
+)
+
+
+def is_commitment_question(question: str) -> bool:
+    """Asks what was promised or will be done ("What did Walsall promise on drugs?"): the answer
+    is the plan's commitments, which its "we will" sentences and lists state."""
+    return bool(_COMMITMENT_Q.search(question))
+
+
 @dataclass
 class Candidate:
     """One sentence of one retrieved passage."""
@@ -94,6 +114,20 @@ class Candidate:
         """Its tokens and its headings': the question terms it says something about (a part's
         coverage, what a chosen sentence has said)."""
         return self.words | self.heading_words
+
+    @cached_property
+    def lead_in(self) -> str:
+        """For a list item, the line that introduces its list ("Over the coming year we will:"); else ""."""
+        *before, own = self.context.split("\n")
+        if _depth(own + self.text) is None:
+            return ""
+        return next((line for line in reversed(before) if _depth(line) is None), "")
+
+    @cached_property
+    def commits(self) -> bool:
+        """Says what the partnership will do, itself, by the heading it sits under or by the
+        line that introduces its list ("Over the coming year we will" over a list of actions)."""
+        return any(_COMMITS.search(t) for t in (self.text, self.lead_in, *self.headings))
 
     @cached_property
     def figures(self) -> list[Figure]:
@@ -217,10 +251,12 @@ def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
           *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
-          acronyms: dict[str, frozenset[str]] | None = None) -> None:
+          acronyms: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
     place. ``acronyms`` maps an acronym's token to the tokens of the long form the question
-    spells out: a sentence using the acronym ("ASB has decreased by 18%") covers those words."""
+    spells out: a sentence using the acronym ("ASB has decreased by 18%") covers those words.
+    ``commitment_weight`` (for a question about what was promised): added to the rank of a
+    sentence that says what will be done."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
     acronyms = acronyms or {}
@@ -241,6 +277,8 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         # the choice among sentences that answer also weighs what each adds beyond the question
         # (names, programmes, figures); whether a sentence answers at all is judged on score alone
         c.rank = c.score + specificity_weight * specificity(c.text, terms, known=frozenset(tokenize(c.hit.partnership)))
+        if commitment_weight and c.commits:
+            c.rank += commitment_weight
         if not definition_question and is_glossary_line(c.text):
             c.rank -= 1.0  # spelling out an acronym shows the topic is mentioned, not what is done: shown last
 

@@ -697,6 +697,49 @@ def test_an_item_chosen_before_its_list_is_quoted_once_as_the_list_in_the_items_
     assert [c.id for c in citations] == [1, 2] and text[citations[0].start:citations[0].end] == listed
 
 
+def test_a_question_about_what_was_promised_is_told_from_one_about_what_was_done():
+    for q in ("What did Walsall promise in 2020 on drugs?", "What commitments do the plans share on reoffending?",
+              "What is Sandwell planning to do next?", "What does the plan commit to over the coming year?",
+              "Does Walsall intend to use licensing?", "What will the partnership do about knife crime?",
+              "Which partnerships pledged to train school staff?", "Is Birmingham going to extend the scheme?"):
+        assert X.is_commitment_question(q), q
+    for q in ("How much crime does an offender commit a year?", "Who chairs the MARAC?",
+              "How many knife crimes were recorded in 2021/22?", "What planning powers does the council have?"):
+        assert not X.is_commitment_question(q), q
+
+
+def test_a_sentence_that_says_what_will_be_done_is_shown_first_when_that_is_asked():
+    text = ("Our promise is to listen to residents.\nDrug use cost the area £26k per offender.\n"
+            "Over the coming year we will:\n- Open a drugs court\n- Fund treatment places\n"
+            "This plan will be reviewed in 2021.")
+    hit = _passage(text)
+    by_text = {c.text: c for c in X.candidates([hit])}
+    assert by_text["- Open a drugs court"].commits and by_text["Over the coming year we will:"].commits
+    assert not by_text["This plan will be reviewed in 2021."].commits  # "will", but not the partnership's doing
+    assert not by_text["Drug use cost the area £26k per offender."].commits
+    cands = list(by_text.values())
+    terms = X.question_terms("What did the partnership promise on drugs?", lambda t: 1.0, set())
+    assert "promis" not in terms and "drug" in terms  # "promise" is what is asked for, not the topic
+    vectors = np.ones((len(cands), 2), dtype=np.float32) / np.sqrt(2)
+    qvec = vectors[0]
+
+    def first(weight: float) -> str:
+        X.score(cands, terms, qvec, vectors, figure_question=False, commitment_weight=weight)
+        return X.select(cands, limit=1, min_score=0.0)[0].text
+
+    assert first(0.0) == "Drug use cost the area £26k per offender."  # it says "drug" in a sentence of its own
+    assert first(0.06) == "- Open a drugs court"
+
+
+def test_only_a_question_about_what_was_promised_weighs_commitments(shires, monkeypatch):
+    weights = []
+    real = X.score
+    monkeypatch.setattr(X, "score", lambda *a, **k: weights.append(k["commitment_weight"]) or real(*a, **k))
+    shires.answerer.answer("What has Northshire promised to do about knife crime?")
+    shires.answerer.answer("How many knife crimes did Northshire record?")
+    assert weights == [shires.settings.answer.commitment_weight, 0.0] and weights[0] > 0
+
+
 def test_partnerships_share_the_length_of_a_cross_partnership_answer(shires, monkeypatch):
     cfg = shires.settings.answer
     limits = []
