@@ -148,6 +148,7 @@ class AnswerSettings(BaseModel):
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
     partnership_relative: float = Field(default=0.5, description="In a cross-partnership answer, a partnership's best sentence must also reach this share of the strongest partnership's best.")
     specificity_weight: float = Field(default=0.05, description="Among sentences that answer, weight of what a sentence adds beyond the question (names, figures) when choosing which to show.")
+    heading_weight: float = Field(default=0.75, description="How much a question term counts towards a sentence's coverage when only its section heading says it (1: as if the sentence said it).")
     commitment_weight: float = Field(default=0.06, description="For a question about what a partnership promises or will do, weight of a sentence that says what it will do ('we will ...', or under a 'we will' heading) when choosing which to show.")
     relative_cut: float = Field(default=0.5, description="Sentences below this share of the best sentence's score are left out (in a cross-partnership answer, of the partnership's best).")
     novelty_weight: float = Field(default=0.5, description="When choosing the next sentence of an answer, weight of the share of the question's terms it covers that the sentences already chosen do not (0: rank alone).")

@@ -251,12 +251,15 @@ def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
           *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
-          acronyms: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0) -> None:
+          acronyms: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0,
+          heading_weight: float = 1.0) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
     place. ``acronyms`` maps an acronym's token to the tokens of the long form the question
     spells out: a sentence using the acronym ("ASB has decreased by 18%") covers those words.
     ``commitment_weight`` (for a question about what was promised): added to the rank of a
-    sentence that says what will be done."""
+    sentence that says what will be done. ``heading_weight``: how much a question term counts
+    when only the sentence's heading says it (under "Tackling Modern Slavery", every sentence
+    has the heading's words; the sentences that say them themselves come first)."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
     acronyms = acronyms or {}
@@ -265,9 +268,9 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says
         before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()
-        c.coverage = (sum(w for t, w in terms.items() if t in words or t in heading_words)
-                      + 0.5 * sum(w for t, w in terms.items() if t in before - words - heading_words)) / total
         own = sum(w for t, w in terms.items() if t in words)
+        c.coverage = (own + heading_weight * sum(w for t, w in terms.items() if t in heading_words)
+                      + 0.5 * sum(w for t, w in terms.items() if t in before - words - heading_words)) / total
         gained = {p: sum(terms[t] for t in set(tokenize(p)) - words if t in terms) for p in c.headings}
         if gained and max(gained.values()) > own:  # the heading says what the sentence is about
             c.heading = max(gained, key=gained.__getitem__)

@@ -731,6 +731,18 @@ def test_a_sentence_that_says_what_will_be_done_is_shown_first_when_that_is_aske
     assert first(0.06) == "- Open a drugs court"
 
 
+def test_a_sentence_that_says_the_topic_itself_outranks_one_whose_heading_says_it():
+    text = "Modern slavery hubs opened in two towns.\nThe board met in June and reviewed child exploitation."
+    hit = _passage(text, trail="Tackling Modern Slavery")
+    said, under = X.candidates([hit])
+    terms = {t: 1.0 for t in tokenize("tackling modern slavery")}
+    vectors = np.ones((2, 2), dtype=np.float32) / np.sqrt(2)
+    X.score([said, under], terms, vectors[0], vectors, figure_question=False, heading_weight=1.0)
+    assert said.coverage == under.coverage == 1.0  # the heading says every term for both
+    X.score([said, under], terms, vectors[0], vectors, figure_question=False, heading_weight=0.75)
+    assert under.coverage == 0.75 and said.coverage == (2 + 0.75) / 3 and said.score > under.score
+
+
 def test_only_a_question_about_what_was_promised_weighs_commitments(shires, monkeypatch):
     weights = []
     real = X.score
