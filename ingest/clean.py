@@ -19,6 +19,9 @@ from ingest.models import Page
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200a\u202f]+")
 _MARKUP = re.compile(r"\*{2,3}|</?(?:u|b|i|em|strong)>", re.IGNORECASE)
+#: a heading run into the paragraph after it, which opens with a bold label: "Tackling Domestic
+#: Abuse in Sandwell **Challenges:** Increase in ..." (a text export that lost the line break)
+_RUN_IN_HEADING = re.compile(r"^([A-Z][^\n.!?:;*]{2,100}?)[ \t]+(?=\*{2,3}[A-Z][^*\n]{0,40}(?::\*{2,3}|\*{2,3}:))", re.MULTILINE)
 _HYPHEN_BREAK = re.compile(r"(\w)-\n[ \t]*([a-z])")
 
 #: Lines that are page furniture wherever they occur.
@@ -40,10 +43,19 @@ _DRAFT_MARKERS = [
 ]
 
 
+def _heading_apart(m: re.Match[str]) -> str:
+    """A run-in heading back on its own line when it is shaped like one (a few words, mostly capitalised)."""
+    head = m.group(1)
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’&-]*", head) if len(w) >= 4]
+    titled = len(head.split()) <= 12 and words and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+    return f"{head}\n\n" if titled else m.group(0)
+
+
 def normalise_characters(text: str) -> str:
     """Line endings to \\n, control and zero-width characters out, odd spaces to plain spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    text = _RUN_IN_HEADING.sub(_heading_apart, text)
     text = _MARKUP.sub("", text)
     return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
 

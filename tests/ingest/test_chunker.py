@@ -101,6 +101,12 @@ def test_heading_trail_names_priority_and_lead_in():
     assert target.trail.endswith("Over the coming year we will")
 
 
+def test_a_section_whose_heading_ran_into_its_first_paragraph_has_that_heading():
+    chunks, _ = corpus_chunks("sandwell-community-safety-strategy-delivery-2022-23.txt")
+    target = next(c for c in chunks if "The Child Exploitation Board (CEB) leads on this area of work" in c.text)
+    assert target.trail.endswith("Tackling Child Exploitation in Sandwell"), target.trail
+
+
 def test_walsall_parts_are_labelled():
     chunks, _ = corpus_chunks("walsall-cabinet-report-safer-walsall-partnership-plan-2020.txt")
 

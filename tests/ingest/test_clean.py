@@ -17,6 +17,17 @@ def test_control_characters_and_markup_removed():
     assert normalise_characters(text) == "Safer Walsall Partnership plan\nnext line"
 
 
+def test_a_heading_run_into_its_paragraphs_bold_label_goes_back_on_its_own_line():
+    text = ("Tackling Domestic Abuse in Sandwell **Challenges:** Increase in crimes.\n\n"
+            "Tackling Child Exploitation **Challenges**: One of the biggest.")
+    assert normalise_characters(text) == ("Tackling Domestic Abuse in Sandwell\n\nChallenges: Increase in crimes.\n\n"
+                                          "Tackling Child Exploitation\n\nChallenges: One of the biggest.")
+    # not a heading: a sentence in lower case, a bold name without a label's colon, a heading with its own colon
+    for line in ("We met the police and **Challenges:** were discussed", "The **Crime and Disorder Act 1998** applies",
+                 "Priority: Reduce drug misuse **Lead partner: Public Health**"):
+        assert normalise_characters(line) == line.replace("**", "")
+
+
 def test_words_hyphenated_across_lines_are_joined():
     assert join_hyphenated("the commu-\nnity safety") == "the community safety"
     assert join_hyphenated("tackle Anti-\nSocial behaviour") == "tackle Anti-Social behaviour"
