@@ -588,7 +588,11 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
     citations: list[Citation] = []
     statements: list[Statement] = []
     spans = [X.with_list(c) for c in chosen]  # a lead-in brings the list it introduces
+    # a heading chosen as a sentence says nothing that another chosen sentence's "Under “heading”:" does not
+    shown_under = {(c.hit.chunk_id, c.heading) for c in spans if c.heading}
     for c in spans:
+        if (c.hit.chunk_id, c.text) in shown_under and c.text in c.headings:
+            continue
         # a sentence inside another chosen sentence's list is quoted once, as that list, where
         # the first of them was chosen (an item ranked first, its list sixth: the list, first)
         c = max((o for o in spans if o.hit.chunk_id == c.hit.chunk_id and o.start <= c.start and c.end <= o.end),

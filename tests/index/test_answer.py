@@ -752,6 +752,20 @@ def test_only_a_question_about_what_was_promised_weighs_commitments(shires, monk
     assert weights == [shires.settings.answer.commitment_weight, 0.0] and weights[0] > 0
 
 
+def test_a_heading_is_not_quoted_alone_when_a_chosen_sentence_shows_it():
+    from index.answer import _statements
+
+    text = "Reducing Youth Offending\nApproaches: The Youth Justice Board leads on this area of work."
+    hit = _passage(text, trail="Reducing Youth Offending")
+    heading, sentence = X.candidates([hit])
+    assert heading.text == "Reducing Youth Offending"
+    assert len(_statements([heading, sentence])[1]) == 2  # the sentence does not show the heading: both quoted
+    sentence.heading = "Reducing Youth Offending"
+    statements, citations = _statements([heading, sentence])
+    assert [c.quote for c in citations] == [sentence.text]
+    assert [s.text for s in statements] == [f"Under “Reducing Youth Offending”: {sentence.text}"]
+
+
 def test_partnerships_share_the_length_of_a_cross_partnership_answer(shires, monkeypatch):
     cfg = shires.settings.answer
     limits = []
