@@ -96,8 +96,8 @@ def _print_human(result: SearchResult, out: TextIO) -> None:
     if not result.hits:
         print(f"No results for: {result.query}", file=out)
     elif not result.found:
-        print("Nothing relevant found: no passage clears the relevance floor. The nearest ones follow; "
-              "none is a close match.", file=out)
+        # the floor is a weak signal (eval: NoFind), so this says what it measured, not that nothing matches
+        print("No passage clears the relevance floor; the nearest ones follow.", file=out)
     for h in result.hits:
         where = f"p.{h.page}" if h.page else (h.section or "")
         print(f"{h.rank:>2}. [{h.score:.3f}] {h.partnership} — {h.document} ({where})", file=out)

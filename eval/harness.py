@@ -258,7 +258,7 @@ def run(settings: Any = None, *, split: str = "all", systems: str | Sequence[str
 def metric_columns(report: Report) -> list[str]:
     k, s = report.k, report.small_k
     return ["n", f"R@{s}", f"R@{k}", "MRR", f"nDCG@{k}", f"AllGold@{k}", f"PCov@{k}", f"R@{M.WORD_BUDGET}w",
-            "n_unans", "Abstain"]
+            "n_unans", "Abstain", "NoFind"]
 
 
 def aggregate(run_: SystemRun, questions: Sequence[Question]) -> list[str]:
@@ -266,6 +266,7 @@ def aggregate(run_: SystemRun, questions: Sequence[Question]) -> list[str]:
     ans = [run_.outcomes[q.id].scores for q in questions if q.answerable and q.id in run_.outcomes]
     ans = [s for s in ans if s is not None]
     unans = [run_.outcomes[q.id].found for q in questions if not q.answerable and q.id in run_.outcomes]
+    answerable_found = [run_.outcomes[q.id].found for q in questions if q.answerable and q.id in run_.outcomes]
 
     def f(values: list[float]) -> str:
         return f"{M.mean(values):.3f}" if ans else "–"
@@ -281,6 +282,7 @@ def aggregate(run_: SystemRun, questions: Sequence[Question]) -> list[str]:
         f([s.recall_words for s in ans]),
         str(len(unans)),
         f"{M.abstain_rate(unans):.3f}" if unans else "–",
+        f"{M.abstain_rate(answerable_found):.3f}" if answerable_found else "–",
     ]
 
 
@@ -393,7 +395,9 @@ LEGEND = (
     "top-k hit from that partnership containing one of that partnership's gold quotes. R@1500w: share of gold "
     "quotes within the first 1,500 words of the ranked hits read in order (the same reading for every system, "
     "whatever its chunk size; our top 10 is about 1,550 words, the LlamaIndex default's about 6,700). Abstain: share of "
-    "unanswerable questions where the result reported found=False (baselines never abstain).\n\n"
+    "unanswerable questions where the result reported found=False (baselines never abstain). NoFind: the same "
+    "flag on answerable questions (a search that says nothing relevant was found when it was); read Abstain "
+    "against it.\n\n"
     "Headroom: each gold quote's rank in `ours`'s ranking of every chunk (a quote missed in the top k ranks "
     "after it), and the best R@n and AllGold any ranking of the same chunks could reach (greedy set cover: "
     "what chunking allows; the gap to it is ranking).\n\n"

@@ -255,3 +255,18 @@ def test_the_report_shows_headroom_per_kind_beside_what_ours_scored():
     assert by_kind["which"]["R@5"] == "0.000" and by_kind["which"]["best R@5"] == "1.000"
     assert by_kind["all"]["quotes"] == "4" and by_kind["all"]["rank 1-5"] == "0.500"
     assert by_kind["all"]["AllGold@10"] == "0.500"
+
+
+def test_a_search_that_says_nothing_was_found_counts_against_answerable_questions_too():
+    from eval.harness import Outcome, Question, SystemRun, aggregate
+    from eval.metrics import QuestionScores
+
+    scores = QuestionScores(recall_small=1.0, recall_k=1.0, mrr=1.0, ndcg=1.0, all_found=1.0, partnership_coverage=1.0)
+    questions = [Question(id=f"a{i}", split="s", kind="fact", question="?", partnerships=[], gold=[], answerable=True)
+                 for i in range(4)]
+    questions += [Question(id="u", split="s", kind="unanswerable", question="?", partnerships=[], gold=[],
+                           answerable=False)]
+    run = SystemRun("ours", {q.id: Outcome([], found, 1.0, scores if q.answerable else None)
+                             for q, found in zip(questions, (True, False, False, False, False))})
+    row = aggregate(run, questions)
+    assert row[-2:] == ["1.000", "0.750"]  # Abstain on the unanswerable one; NoFind on three of four answerable
