@@ -142,15 +142,16 @@ def aggregate(outcomes: Sequence[AnswerOutcome]) -> AnswerScores:
     )
 
 
-ANSWER_COLUMNS = ("n", "CiteSupport", "KeyFacts", "GoldCited", "PRecall", "PIrrelevant", "AbstainOK", "FalseAbstain", "p50 ms", "p95 ms")
+ANSWER_COLUMNS = ("n", "CiteSupport", "KeyFacts", "GoldCited", "PRecall", "PIrrelevant", "AbstainOK", "FalseAbstain",
+                  "p50 ms", "p95 ms")
 
 
 def row(label: str, s: AnswerScores) -> list[str]:
     def f(x: float) -> str:
         return "-" if math.isnan(x) else f"{x:.3f}"
 
-    return [label, str(s.n), f(s.citation_support), f(s.key_facts), f(s.gold_cited), f(s.partnership_recall), f(s.irrelevant_share),
-            f(s.abstain_correct), f(s.false_abstain), f"{s.p50_ms:.0f}", f"{s.p95_ms:.0f}"]
+    return [label, str(s.n), f(s.citation_support), f(s.key_facts), f(s.gold_cited), f(s.partnership_recall),
+            f(s.irrelevant_share), f(s.abstain_correct), f(s.false_abstain), f"{s.p50_ms:.0f}", f"{s.p95_ms:.0f}"]
 
 
 def table(outcomes: Sequence[AnswerOutcome], kinds: Sequence[str]) -> list[list[str]]:

@@ -404,8 +404,8 @@ LEGEND = (
     "Answers: CiteSupport: share of citations whose quote is verbatim in the cited chunk as indexed, from the "
     "cited partnership and document. KeyFacts: share of each answerable question's must-mention terms in the "
     "answer. GoldCited: share of each answerable question's gold quotes the answer quotes (a citation holds the "
-    "quote, or one sentence of it of four words or more). PRecall / PIrrelevant (which and compare questions): share of qualifying partnerships cited, and "
-    "of cited partnerships that do not qualify. AbstainOK: unanswerable questions answered with abstained=true. "
+    "quote, or one sentence of it of four words or more). PRecall / PIrrelevant (which and compare questions): "
+    "share of qualifying partnerships cited, and of cited partnerships that do not qualify. AbstainOK: unanswerable questions answered with abstained=true. "
     "FalseAbstain: answerable questions abstained on. p50/p95: one `answer()` call with the model loaded."
 )
 

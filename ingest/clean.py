@@ -1,6 +1,7 @@
 """Cleaning what text extraction leaves behind.
 
-Removes stray control characters and formatting markup, repeated page headers/footers
+Removes stray control characters and formatting markup (putting a heading that an export ran
+into its paragraph's bold label back on its own line first), repeated page headers/footers
 ("Sensitivity: NOT PROTECTIVELY MARKED", "Draft V1.9", page numbers), joins words
 hyphenated across line ends, joins a sentence that a break split into two paragraphs, and
 collapses runs of blank lines. A table of contents (a
@@ -15,6 +16,7 @@ import re
 from collections import Counter
 
 from ingest.models import Page
+from ingest.structure import heading_shape, title_case
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200a\u202f]+")
@@ -46,13 +48,12 @@ _DRAFT_MARKERS = [
 def _heading_apart(m: re.Match[str]) -> str:
     """A run-in heading back on its own line when it is shaped like one (a few words, mostly capitalised)."""
     head = m.group(1)
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’&-]*", head) if len(w) >= 4]
-    titled = len(head.split()) <= 12 and words and sum(w[0].isupper() for w in words) / len(words) >= 0.6
-    return f"{head}\n\n" if titled else m.group(0)
+    return f"{head}\n\n" if heading_shape(head) and title_case(head) else m.group(0)
 
 
 def normalise_characters(text: str) -> str:
-    """Line endings to \\n, control and zero-width characters out, odd spaces to plain spaces."""
+    """Line endings to \\n, control and zero-width characters out, a heading run into its
+    paragraph's bold label back on its own line, markup out, odd spaces to plain spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = _RUN_IN_HEADING.sub(_heading_apart, text)

@@ -45,7 +45,8 @@ def _is_row(text: str) -> bool:
     return "\t" in text and sum(1 for c in text.split("\t") if c.strip()) >= 2
 
 
-def _heading_shape(text: str) -> bool:
+def heading_shape(text: str) -> bool:
+    """A few words on one line, capitalised, not ending a sentence: what a heading looks like."""
     s = text.strip()
     words = s.split()
     return (
@@ -59,7 +60,8 @@ def _heading_shape(text: str) -> bool:
     )
 
 
-def _title_case(text: str) -> bool:
+def title_case(text: str) -> bool:
+    """Most words of four letters or more start with a capital ("Tackling Domestic Abuse in Sandwell")."""
     words = [w for w in _WORD.findall(text) if len(w) >= 4]
     if not words:
         return False
@@ -78,7 +80,7 @@ def _is_heading(lines: list[_Line], i: int, strict: bool) -> bool:
     """Heading-shaped, starts a block, and ends one. ``strict``: the file separates blocks
     with blank lines (typical of text exports), so a heading must be followed by one."""
     s = lines[i].text.strip()
-    if not _heading_shape(s):
+    if not heading_shape(s):
         return False
     m = NUMBERED.match(s)
     if m and len(s.split()) > 8:
@@ -109,7 +111,7 @@ def _heading_level(text: str, recurring: bool) -> int:
         return 1  # "APPENDIX A – Performance delivery plan" leaves the section before it
     if text.endswith((":", "?")) or recurring:
         return 2
-    return 1 if _title_case(text) else 2
+    return 1 if title_case(text) else 2
 
 
 def parse_blocks(pages: list[Page]) -> list[Block]:

@@ -1,7 +1,13 @@
-"""Answer metrics: key facts, citation support against the indexed chunk, partnership
+"""Answer metrics: key facts, gold quotes cited, citation support against the indexed chunk, partnership
 recall/irrelevance and abstention rates."""
 
-from eval.answers import AnswerOutcome, aggregate, citation_supported, facts_present, gold_quoted
+from eval.answers import (
+    AnswerOutcome,
+    aggregate,
+    citation_supported,
+    facts_present,
+    gold_quoted,
+)
 from index.citations import Citation
 
 

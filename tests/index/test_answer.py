@@ -102,6 +102,11 @@ def _passage(text: str, chunk_id: str = "c", trail: str = "") -> SearchHit:
                      chunk_id=chunk_id, trail=trail)
 
 
+def _sentences(text: str) -> dict[str, X.Candidate]:
+    """The candidate sentences of one passage of ``text``, by their text."""
+    return {c.text: c for c in X.candidates([_passage(text)])}
+
+
 def test_figures_read_measure_unit_and_period_including_same_year():
     context = "In 2021/22 recorded violence grew across the county."
     (f,) = figures_in("Our analysts counted knife crime 150 offences in the same year, and robbery fell.", context)
@@ -554,8 +559,7 @@ def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     text = ("Our aims are these. The partnership will do these things:\n- fund youth workers in A&E\n- train school staff\n"
             "Next paragraph starts here.\n- The Four P approach is used: a fifth P is added.\n  - Pursue: disrupt networks\n"
             "  - Protect: safeguard people\n- An item at the same level")
-    hit = _passage(text)
-    by_text = {c.text: c for c in X.candidates([hit])}
+    by_text = _sentences(text)
     lead = X.with_list(by_text["The partnership will do these things:"])
     assert lead.text == "The partnership will do these things:\n- fund youth workers in A&E\n- train school staff"
     assert text[lead.start:lead.end] == lead.text and locate(lead.text, text) == (lead.start, lead.end)
@@ -688,8 +692,7 @@ def test_an_item_chosen_before_its_list_is_quoted_once_as_the_list_in_the_items_
 
     text = ("Crime fell this year.\nOver the coming year we will:\n- Open a drugs court\n- Train school staff\n"
             "The board meets monthly.")
-    hit = _passage(text)
-    by_text = {c.text: c for c in X.candidates([hit])}
+    by_text = _sentences(text)
     chosen = [by_text["- Open a drugs court"], by_text["Crime fell this year."], by_text["Over the coming year we will:"],
               by_text["- Train school staff"]]
     statements, citations = _statements(chosen)
@@ -715,8 +718,7 @@ def test_a_sentence_that_says_what_will_be_done_is_shown_first_when_that_is_aske
     text = ("Our promise is to listen to residents.\nDrug use cost the area £26k per offender.\n"
             "Over the coming year we will:\n- Open a drugs court\n- Fund treatment places\n"
             "This plan will be reviewed in 2021.")
-    hit = _passage(text)
-    by_text = {c.text: c for c in X.candidates([hit])}
+    by_text = _sentences(text)
     assert by_text["- Open a drugs court"].commits and by_text["Over the coming year we will:"].commits
     assert not by_text["This plan will be reviewed in 2021."].commits  # "will", but not the partnership's doing
     assert not by_text["Drug use cost the area £26k per offender."].commits
