@@ -96,8 +96,8 @@ def _print_human(result: SearchResult, out: TextIO) -> None:
     if not result.hits:
         print(f"No results for: {result.query}", file=out)
     elif not result.found:
-        # the floor is a weak signal (eval: NoFind), so this says what it measured, not that nothing matches
-        print("No passage clears the relevance floor; the nearest ones follow.", file=out)
+        print("Nothing in the documents is about this: no passage is close in meaning to the question. "
+              "The nearest ones follow.", file=out)
     for h in result.hits:
         where = f"p.{h.page}" if h.page else (h.section or "")
         print(f"{h.rank:>2}. [{h.score:.3f}] {h.partnership} — {h.document} ({where})", file=out)
@@ -205,7 +205,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(fitted, indent=2))
         a, b, c = fitted["calibration"]
         print(f"set: CSPKB_RETRIEVAL__CALIBRATION='[{a}, {b}, {c}]' CSPKB_RETRIEVAL__FLOOR={fitted['floor']} "
-              f"CSPKB_RETRIEVAL__PARTNERSHIP_FLOOR={fitted['partnership_floor']}")
+              f"CSPKB_RETRIEVAL__PARTNERSHIP_FLOOR={fitted['partnership_floor']} "
+              f"CSPKB_RETRIEVAL__FOUND_COSINE={fitted['found_cosine']}")
         return EXIT_OK
     argv = sys.argv[1:] if Path(sys.argv[0]).name == "cspkb" else None
     if argv is None:  # called programmatically: rebuild an equivalent command line

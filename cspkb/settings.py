@@ -119,7 +119,8 @@ class RetrievalSettings(BaseModel):
         default=(3.945, 4.404, -6.019),
         description="relevance = sigmoid(a*cosine + b*term_coverage + c); fitted on the dev split (cspkb eval --calibrate).",
     )
-    floor: float = Field(default=0.53, description="Hits below this relevance count as 'nothing relevant'.")
+    floor: float = Field(default=0.53, description="Relevance a passage needs to count as evidence (a partnership's themes, the partnerships with evidence in a search, and how deep a partnership's passages go in a cross-partnership search).")
+    found_cosine: float = Field(default=0.40, description="A search reports found=False (nothing in the documents is about the question) when no hit's dense similarity reaches this: fitted on dev (cspkb eval --calibrate) a little below the least similar answerable question's best hit. Near misses (another borough, a figure not given) are on topic: the answer layer decides those.")
     partnership_floor: float = Field(default=0.08, description="In a 'which partnerships' search, a partnership whose best passage is below this relevance is left out (fitted on dev).")
     reranker: str | None = Field(default=None, description="Local sentence-transformers CrossEncoder folder; off when empty.")
     rerank_top: int = Field(default=20, description="Candidates the reranker re-scores.")

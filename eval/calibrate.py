@@ -4,7 +4,9 @@ Every hit the searcher returns for a dev question is labelled relevant when what
 (trail + passage) contains one of the question's gold quotes; hits for unanswerable
 questions are all irrelevant. A small L2-regularised logistic regression gives (a, b, c);
 the floor is the threshold on a question's best hit that best separates answerable from
-unanswerable dev questions (balanced accuracy). The partnership floor is fitted the same way
+unanswerable dev questions (balanced accuracy). ``found_cosine`` sits just under the dense
+similarity of the least similar answerable dev question's best hit: below it, nothing in the
+documents is about a question. The partnership floor is fitted the same way
 on (question, partnership) pairs of the dev "which partnerships ..." questions (cross-partnership,
 no partnership named; unanswerable ones too): the relevance of the partnership's best passage
 against whether the partnership has gold evidence. The held-out split is never used here.
@@ -12,6 +14,7 @@ against whether the partnership has gold evidence. The held-out split is never u
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -38,6 +41,7 @@ def calibrate(rt: Any, k: int = 20) -> dict[str, Any]:
     ensure_index(rt)
     questions = load_questions(split="dev")
     rows, labels, best = [], [], []
+    closest: list[float] = []  # per answerable question, its best hit's dense similarity
     for q in questions:
         result = rt.searcher.search(q.question, k=k)
         quotes = [g.quote for g in q.gold]
@@ -45,6 +49,8 @@ def calibrate(rt: Any, k: int = 20) -> dict[str, Any]:
             rows.append([h.signals["cosine"], h.signals["coverage"]])
             labels.append(1.0 if any(contains(shown(h.trail, h.text), quote) for quote in quotes) else 0.0)
         best.append((q.answerable, [(h.signals["cosine"], h.signals["coverage"]) for h in result.hits]))
+        if q.answerable and result.hits:
+            closest.append(max(h.signals["cosine"] for h in result.hits))
     w = _fit_logistic(np.asarray(rows), np.asarray(labels))
 
     def top_relevance(signals: list[tuple[float, float]]) -> float:
@@ -66,9 +72,18 @@ def calibrate(rt: Any, k: int = 20) -> dict[str, Any]:
                                                         if hits else [])))
     p_floor, p_accuracy = _best_threshold(pairs, np.round(np.arange(0.01, 0.96, 0.01), 2))
     return {"calibration": tuple(round(float(v), 3) for v in w), "floor": floor,
+            "found_cosine": found_cosine(closest),
             "dev_balanced_accuracy": accuracy, "partnership_floor": p_floor,
             "partnership_balanced_accuracy": p_accuracy, "partnership_pairs": len(pairs), "hits": len(rows),
             "relevant_share": round(float(np.mean(labels)), 3)}
+
+
+def found_cosine(closest: list[float], margin: float = 0.03) -> float:
+    """The similarity below which a search reports that nothing in the documents is about the
+    question: ``margin`` under the least similar answerable question's best hit, rounded down
+    to 0.01, so every answerable dev question is found and a question on another subject
+    (a recipe, train times) is not."""
+    return math.floor((min(closest) - margin) * 100) / 100 if closest else 0.0
 
 
 def _best_threshold(scored: list[tuple[bool, float]], candidates: np.ndarray) -> tuple[float, float]:

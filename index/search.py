@@ -20,8 +20,10 @@ Pipeline for one query:
    largest share of the topic's words one of its sentences contains (said together, not
    scattered over the passage);
 4. optionally rerank a bounded candidate set with a local cross-encoder;
-5. give each hit a calibrated relevance in [0, 1]; ``found`` is False when no hit clears
-   the floor, so the answer layer can abstain.
+5. give each hit a calibrated relevance in [0, 1]; ``found`` is False when no hit is close
+   in meaning to the question (``found_cosine``): nothing in the documents is about it.
+   Whether what they say answers it (a near miss: another borough, a figure not given) is
+   the answer layer's decision.
 
 Chroma (through LlamaIndex) is the system of record; the retriever keeps an in-memory view
 of the chunks (vectors, BM25, neighbours) rebuilt when the index changes.
@@ -308,7 +310,9 @@ class Searcher:
 
         for rank, i in enumerate(chosen, start=1):
             result.hits.append(self._hit(view, i, rank, float(rel[i]), float(cos[i]), float(coverage[i])))
-        result.found = any(h.score >= r.floor for h in result.hits)
+        # whether the documents are about the question at all: relevance near 0 is compressed by the
+        # sigmoid and falls with a question's length, dense similarity does not (eval: NoFind)
+        result.found = any(cos[i] >= r.found_cosine for i in chosen)
         result.partnerships_with_evidence = sorted({h.partnership for h in result.hits if h.score >= r.floor})
         return result
 

@@ -149,6 +149,9 @@ def test_relevance_floor_reports_nothing_found(shires):
     assert not result.found
     assert all(0.0 <= h.score < shires.settings.retrieval.floor for h in result.hits)
     assert shires.searcher.search("youth workers in A&E for stab wounds", k=3).found
+    # a near miss is about the documents' subjects: found, and left to the answer layer to refuse
+    near = shires.searcher.search("How many knife crime offences did Northshire record in 2031?", k=3)
+    assert near.found and max(h.signals["cosine"] for h in near.hits) >= shires.settings.retrieval.found_cosine
 
 
 def test_rerank_stage_reorders_candidates_by_cross_encoder(shires, tmp_path):
