@@ -49,8 +49,9 @@ def calibrate(rt: Any, k: int = 20) -> dict[str, Any]:
             rows.append([h.signals["cosine"], h.signals["coverage"]])
             labels.append(1.0 if any(contains(shown(h.trail, h.text), quote) for quote in quotes) else 0.0)
         best.append((q.answerable, [(h.signals["cosine"], h.signals["coverage"]) for h in result.hits]))
-        if q.answerable and result.hits:
-            closest.append(max(h.signals["cosine"] for h in result.hits))
+        shown_hits = result.hits[: rt.settings.retrieval.k]  # what a search returns, which the found rule reads
+        if q.answerable and shown_hits:
+            closest.append(max(h.signals["cosine"] for h in shown_hits))
     w = _fit_logistic(np.asarray(rows), np.asarray(labels))
 
     def top_relevance(signals: list[tuple[float, float]]) -> float:

@@ -395,9 +395,8 @@ LEGEND = (
     "top-k hit from that partnership containing one of that partnership's gold quotes. R@1500w: share of gold "
     "quotes within the first 1,500 words of the ranked hits read in order (the same reading for every system, "
     "whatever its chunk size; our top 10 is about 1,550 words, the LlamaIndex default's about 6,700). Abstain: share of "
-    "unanswerable questions where the result reported found=False (baselines never abstain). NoFind: the same "
-    "flag on answerable questions (a search that says nothing relevant was found when it was); read Abstain "
-    "against it.\n\n"
+    "unanswerable questions where the result reported found=False, that is no hit close in meaning to the "
+    "question (baselines never abstain). NoFind: the same flag on answerable questions.\n\n"
     "Headroom: each gold quote's rank in `ours`'s ranking of every chunk (a quote missed in the top k ranks "
     "after it), and the best R@n and AllGold any ranking of the same chunks could reach (greedy set cover: "
     "what chunking allows; the gap to it is ranking).\n\n"
@@ -405,7 +404,8 @@ LEGEND = (
     "cited partnership and document. KeyFacts: share of each answerable question's must-mention terms in the "
     "answer. GoldCited: share of each answerable question's gold quotes the answer quotes (a citation holds the "
     "quote, or one sentence of it of four words or more). PRecall / PIrrelevant (which and compare questions): "
-    "share of qualifying partnerships cited, and of cited partnerships that do not qualify. AbstainOK: unanswerable questions answered with abstained=true. "
+    "share of qualifying partnerships cited, and of cited partnerships that do not qualify. AbstainOK: unanswerable "
+    "questions answered with abstained=true. "
     "FalseAbstain: answerable questions abstained on. p50/p95: one `answer()` call with the model loaded."
 )
 
