@@ -18,7 +18,7 @@ CORPUS = REPO / "corpus" if (REPO / "corpus").is_dir() else Path("/work/shared/c
 FIELDS = {"id", "split", "kind", "persona", "question", "partnerships",
           "gold", "must_mention", "answerable"}
 GOLD_FIELDS = {"file", "partnership", "quote"}
-SPLITS = {"dev", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13"}
+SPLITS = {"dev", *(f"heldout{i}" for i in range(2, 15))}
 KINDS = {"fact", "figure", "which", "compare", "paraphrase", "unanswerable"}
 PERSONAS = {"policy", "onboarding", "consultant"}
 PARTNERSHIPS = {"Birmingham", "Dudley", "Sandwell", "Walsall", "Wolverhampton"}
