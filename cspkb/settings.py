@@ -145,6 +145,7 @@ class AnswerSettings(BaseModel):
     cross_sentences: int = Field(default=12, description="Sentences a cross-partnership answer shares among the partnerships with evidence.")
     per_partnership_sentences: tuple[int, int] = Field(default=(3, 6), description="Least and most sentences per partnership in a cross-partnership answer.")
     max_per_passage: int = Field(default=4, description="Sentences one passage may give a single-partnership answer, so a question with several parts (the chair and the vice chair) is not answered from one passage alone.")
+    family_cosine: float = Field(default=0.7, description="Two stems of the corpus that look like forms of one word (violence/violent, offend/reoffend) count as one in a sentence's coverage of the question when their words' embeddings reach this cosine (index.families); 1: off.")
     answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
     partnership_threshold: float = Field(default=0.285, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
     partnership_relative: float = Field(default=0.5, description="In a cross-partnership answer, a partnership's best sentence must also reach this share of the strongest partnership's best.")

@@ -168,7 +168,7 @@ class AnswerQuestionPipeline:
                     definition_question=X.is_definition_question(ctx.question),
                     commitment_weight=self.settings.answer.commitment_weight if X.is_commitment_question(ctx.question) else 0.0,
                     heading_weight=self.settings.answer.heading_weight,
-                    acronyms=X.acronym_words(ctx.question, view.glossary))
+                    equivalents=X.merged(X.acronym_words(ctx.question, view.glossary), X.family_words(ctx.terms, view.families)))
 
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
         """Each candidate's vector: the one it was given at ingest (with its passage's trail)

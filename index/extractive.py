@@ -4,7 +4,8 @@ question, and keep each one as an exact span of its chunk.
 Every line of a passage is split into sentences (a table row into its cells). Each sentence is
 scored on how much of the question it covers (IDF-weighted terms, the question's own
 partnership names and the words it is asked with left out; its heading and its line's label
-count), how close it is in meaning
+count; an acronym covers the long form the question spells out, and another form of a
+question word, ``index.families``, covers that word), how close it is in meaning
 (cosine to the question), and the calibrated relevance of its passage; figure questions
 prefer sentences with numbers. A question that asks several things gets the best sentence
 for each part. Selection is greedy over what is still unsaid (a sentence covering question
@@ -15,7 +16,7 @@ cabinet report and the plan it covers); cross-partnership answers select per par
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -237,10 +238,29 @@ _REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\
 
 
 def acronym_words(question: str, glossary: dict[str, list[str]]) -> dict[str, frozenset[str]]:
-    """For ``score``'s ``acronyms``: each acronym token whose long form the question spells out
-    ("anti-social behaviour": "asb"), mapped to the tokens of that long form."""
+    """For ``score``'s ``equivalents``: each acronym token whose long form the question spells
+    out ("anti-social behaviour": "asb"), mapped to the tokens of that long form."""
     return {t: frozenset(tokenize(" ".join(forms))) for a, forms in spelled_out(question, glossary).items()
             for t in tokenize(a)}
+
+
+def family_words(terms: Iterable[str], families: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """For ``score``'s ``equivalents``: each stem of a question term's word family
+    (``index.families``: "violent" for "violence"), mapped to the terms it stands for."""
+    out: dict[str, set[str]] = {}
+    for t in terms:
+        for w in families.get(t, ()):
+            out.setdefault(w, set()).add(t)
+    return {w: frozenset(ts) for w, ts in out.items()}
+
+
+def merged(*maps: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Token maps joined: a token standing for the union of what each map says it stands for."""
+    out: dict[str, frozenset[str]] = {}
+    for m in maps:
+        for k, v in m.items():
+            out[k] = out.get(k, frozenset()) | v
+    return out
 
 
 def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]) -> dict[str, float]:
@@ -251,20 +271,22 @@ def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]
 
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
           *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
-          acronyms: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0,
+          equivalents: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0,
           heading_weight: float = 1.0) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
-    place. ``acronyms`` maps an acronym's token to the tokens of the long form the question
-    spells out: a sentence using the acronym ("ASB has decreased by 18%") covers those words.
+    place. ``equivalents`` maps a sentence token to the question terms it stands for: an
+    acronym's token to the tokens of the long form the question spells out (a sentence using
+    the acronym, "ASB has decreased by 18%", covers those words), a stem to the terms of its
+    word family ("violent" covers "violence").
     ``commitment_weight`` (for a question about what was promised): added to the rank of a
     sentence that says what will be done. ``heading_weight``: how much a question term counts
     when only the sentence's heading says it (under "Tackling Modern Slavery", every sentence
     has the heading's words; the sentences that say them themselves come first)."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
-    acronyms = acronyms or {}
+    equivalents = equivalents or {}
     for c, sim in zip(cands, cos):
-        words = c.words.union(*(acronyms[t] for t in c.words & acronyms.keys()))
+        words = c.words.union(*(equivalents[t] for t in c.words & equivalents.keys()))
         heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says
         before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()

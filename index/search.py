@@ -26,11 +26,13 @@ Pipeline for one query:
    the answer layer's decision.
 
 Chroma (through LlamaIndex) is the system of record; the retriever keeps an in-memory view
-of the chunks (vectors, BM25, neighbours) rebuilt when the index changes.
+of the chunks (vectors, BM25, neighbours, the corpus's word families for the answer layer)
+rebuilt when the index changes.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -40,6 +42,7 @@ import numpy as np
 
 from cspkb.settings import Settings
 from index.embedding import Embedder, VectorCache
+from index.families import WordVectorCache, vocabulary, word_families
 from index.fusion import reciprocal_rank_fusion
 from index.hubness import passage_hubness
 from index.query import QueryPlan, analyse, build_glossary
@@ -138,6 +141,8 @@ class CorpusView:
             seen.setdefault(str(m.get("source")), json.loads(m.get("doc_acronyms") or "{}"))
         self.glossary = build_glossary(list(seen.values()))
         self.partnership_names = {str(m.get("partnership")): str(m.get("partnership_full", "")) for m in self.metas}
+        #: stems of one word the stemmer leaves apart (``index.families``); set by ``Searcher.view``
+        self.families: dict[str, frozenset[str]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -182,6 +187,8 @@ class Searcher:
         self._view_key: tuple[int, str] | None = None
         self._lock = threading.Lock()
         self._reranker = reranker
+        model = re.sub(r"[^A-Za-z0-9]+", "-", settings.embedding.model).strip("-")[-80:]
+        self.word_vectors = WordVectorCache(settings.paths.data_dir / "word-vectors" / f"{model}.npz", embedder.embed_documents)
         if self._reranker is None and settings.retrieval.reranker:
             from index.rerank import CrossEncoderReranker
 
@@ -193,8 +200,10 @@ class Searcher:
         key = self.store.version()
         with self._lock:
             if self._view is None or key != self._view_key:
-                self._view = CorpusView(self.store.snapshot(), hubness_k=self.settings.retrieval.hubness_k)
-                self._view_key = key
+                view = CorpusView(self.store.snapshot(), hubness_k=self.settings.retrieval.hubness_k)
+                if self.settings.answer.family_cosine < 1.0:
+                    view.families = word_families(vocabulary(view.texts), self.word_vectors, self.settings.answer.family_cosine)
+                self._view, self._view_key = view, key
             return self._view
 
     def registry_for(self, view: CorpusView) -> Registry:

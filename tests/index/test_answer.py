@@ -327,7 +327,7 @@ def test_a_sentence_using_the_acronym_covers_the_long_form_the_question_spells_o
     vectors, qvec = np.zeros((1, 2), dtype=np.float32), np.ones(2, dtype=np.float32)
     X.score([c], terms, qvec, vectors, figure_question=False)
     assert c.coverage == 0.0
-    X.score([c], terms, qvec, vectors, figure_question=False, acronyms=acronyms)
+    X.score([c], terms, qvec, vectors, figure_question=False, equivalents=acronyms)
     assert c.coverage == pytest.approx(3 / len(terms))  # "anti", "social", "behaviour"; not "latest", "drop"
 
 
