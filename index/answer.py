@@ -232,6 +232,7 @@ class AnswerQuestionPipeline:
         """The answering sentences that state a figure of what a "how many/how much" question
         (``count``: where it asks for the figure) counts."""
         key = self._counted_terms(ctx, count)
+        key |= {w for t in key for w in ctx.view.families.get(t, ())}  # "14 children" counts "child cases"
         money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
         return [c for c in answering
                 if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))]
@@ -486,8 +487,10 @@ def _covers(doc_start: int, doc_end: int, start: int, end: int) -> bool:
 
 
 def _said(cands: Sequence[X.Candidate]) -> str:
-    """What the sentences say, each with its heading (a heading can say the year or month)."""
-    return " ".join(f"{c.hit.trail} {c.text}" for c in cands)
+    """What the sentences say, each with its heading and, for a list item, the line that
+    introduces its list (either can say the year or month: "During August, a total of 26 NRMs
+    have been submitted:" over "- 12 adults of which 1 has been crimed")."""
+    return " ".join(f"{c.hit.trail} {c.lead_in} {c.text}" for c in cands)
 
 
 def _month_not_stated(question: str, stating: Sequence[X.Candidate], figure_clause: tuple[int, int] | None) -> str | None:

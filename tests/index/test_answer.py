@@ -837,6 +837,14 @@ def test_a_figure_for_one_month_needs_a_sentence_naming_that_month():
     # a heading can name it
     headed = _sentence("There were 31 disruptions this month.", trail="Disruptions in February 2023")
     assert _month_not_stated(question, [headed], None) is None
+    # so can the line that introduces the list an item belongs to
+    hit = SearchHit(rank=1, score=0.5, text="During February, 26 referrals were submitted:\n- 12 adults of which 1 was "
+                    "crimed.\n- 14 children of which 2 were crimed.", partnership="Sandwell", document="d", source="s",
+                    page=None, section=None, chunk_id="c")
+    items = [c for c in X.candidates([hit]) if c.text.startswith("- ")]
+    assert len(items) == 2 and items[0].lead_in.startswith("During February")
+    assert _month_not_stated(question, items, None) is None
+    assert _month_not_stated(question.replace("February", "March"), items, None) == "March 2023"
     # only the clause that asks for the figure counts
     clause = "Since the new plan was agreed in March 2022, how many disruptions were there"
     assert _month_not_stated(clause, [january], (clause.index("how"), len(clause))) is None
