@@ -232,7 +232,7 @@ class AnswerQuestionPipeline:
         """The answering sentences that state a figure of what a "how many/how much" question
         (``count``: where it asks for the figure) counts."""
         key = self._counted_terms(ctx, count)
-        key |= {w for t in key for w in ctx.view.families.get(t, ())}  # "14 children" counts "child cases"
+        key |= X.family_words(key, ctx.view.families).keys()  # "14 children" counts "child cases"
         money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
         return [c for c in answering
                 if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))]

@@ -1,6 +1,6 @@
 """Sanity checks for the CSP retrieval/QA evaluation set (eval/questions.jsonl).
 
-Stdlib, pytest and the quote matching of ``eval.metrics`` (itself stdlib only).
+Stdlib, pytest, the quote matching of ``eval.metrics`` and the split list of ``eval`` (both stdlib only).
 Corpus location: <repo>/corpus if present, else /work/shared/corpus.
 """
 import json
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from eval import SPLITS as EVAL_SPLITS
 from eval.metrics import normalise
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +19,7 @@ CORPUS = REPO / "corpus" if (REPO / "corpus").is_dir() else Path("/work/shared/c
 FIELDS = {"id", "split", "kind", "persona", "question", "partnerships",
           "gold", "must_mention", "answerable"}
 GOLD_FIELDS = {"file", "partnership", "quote"}
-SPLITS = {"dev", *(f"heldout{i}" for i in range(2, 15))}
+SPLITS = set(EVAL_SPLITS)  # the splits `cspkb eval --split` offers
 KINDS = {"fact", "figure", "which", "compare", "paraphrase", "unanswerable"}
 PERSONAS = {"policy", "onboarding", "consultant"}
 PARTNERSHIPS = {"Birmingham", "Dudley", "Sandwell", "Walsall", "Wolverhampton"}
