@@ -50,6 +50,8 @@ _MONEY_WORDS = token_set({"fund", *_MONEY_TERMS})
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separate\s+)?"
                        r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
                        r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
+#: what joins the nouns of a counted phrase: "adult and child cases", "knife or gun crimes"
+_CONJUNCTION = re.compile(r"\s*,\s*|\s+(?:and|or|&)\s+", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
                    "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
 #: "Who chairs/leads/runs …?", "Who is the chair of …?", "Who currently chairs …?": the role asked about
@@ -251,7 +253,9 @@ class AnswerQuestionPipeline:
         """What a figure must be stated next to, to answer a "how many/how much" question.
 
         "How many knife crime offences ...", "How much Turnaround Funding ...": the rarest word of
-        the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes).
+        the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes), of each
+        of its conjuncts when it joins several ("adult and child cases": a figure of adults or of
+        children).
         Otherwise any of the three rarest words of the clause the count is asked in ("... and by
         how much has recorded crime gone up"), or of the whole question when that clause is bare
         ("New Burdens funding - how much?").
@@ -259,11 +263,14 @@ class AnswerQuestionPipeline:
         documents' "five priorities") and are passed over."""
         counted = _HOW_MANY.search(ctx.question)
         clause = counted.group(1) if counted else ctx.question[count.start():]
-        for own_clause, phrase in ((True, clause), (False, ctx.question)):
-            # "funding" is what a money question asks for (checked apart), not what it is for
-            words = _rarest_terms(ctx, phrase, _QUESTION_WORDS | _MONEY_WORDS)
-            if words:
-                return set(words[: 1 if counted and own_clause else 3])
+        skip = _QUESTION_WORDS | _MONEY_WORDS  # "funding" is what a money question asks for (checked apart)
+        if counted:
+            conjuncts = [_rarest_terms(ctx, part, skip) for part in _CONJUNCTION.split(clause)]
+            if key := {words[0] for words in conjuncts if words}:
+                return key
+        for phrase in (clause, ctx.question):
+            if words := _rarest_terms(ctx, phrase, skip):
+                return set(words[:3])
         return set()
 
     def _uncovered_years(self, ctx: _Context, answering: list[X.Candidate], stating: list[X.Candidate],
@@ -497,7 +504,10 @@ def _month_not_stated(question: str, stating: Sequence[X.Candidate], figure_clau
     """"How many ... in February 2023?": the month asked for (as the question writes it) when
     no sentence giving the figure names that month (in words or as a date), in itself or its
     heading ("In January 2023, there were 24" does not answer it); None when the clause asking
-    for the figure names no month, or a sentence names it."""
+    for the figure names no month, or a sentence names it, or no sentence gives the figure at
+    all (that is the reason then, not the month)."""
+    if not stating:
+        return None
     first, last = figure_clause or (0, len(question))
     for m in _MONTH_IN_Q.finditer(question):
         word = m.group(1).lower()

@@ -226,10 +226,15 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
 
 
 def spoken(text: str) -> str:
-    """A quote as it reads in a sentence: its list lines joined with "; ", without their bullets."""
+    """A quote as it reads in a sentence: its list lines joined with "; ", without their bullets
+    or the stops that end each line ("12 adults (male)." and "14 children": "12 adults
+    (male); 14 children")."""
     lines = [_ITEM.sub("", ln).strip() for ln in text.split("\n")]
     head, *items = [ln for ln in lines if ln]
-    return head if not items else f"{head} {'; '.join(items)}"
+    if not items:
+        return head
+    *inner, last = items
+    return f"{head} {'; '.join([*(re.sub(r'[.;,]+$', '', i) for i in inner), last])}"
 
 
 #: a sentence whose subject is the previous sentence's ("This included ...", "In 2022, these were ...")

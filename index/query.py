@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.partnerships import Registry, partnerships_in_query
+from ingest.partnerships import Registry, group_pattern, partnerships_in_query
 
 _CROSS = re.compile(
     r"\b(?:which|what|how many)\s+(?:of\s+the\s+)?(?:areas?|places?)\b"
@@ -89,10 +89,13 @@ def topic_of(query: str, registry: Registry) -> str:
     and cross-partnership wording: "Compare how Walsall and Dudley tackle hate crime" -> "how
     tackle hate crime". Names say where to look, which the partnership filter does; left in,
     they pull a question's embedding towards passages that name the place, not the topic."""
-    names = [*registry.groups, *(n for p in registry.partnerships for n in (p.full_name, p.name, *p.aliases))]
+    names = {n: r"(?<![\w])" + re.escape(n) + r"(?:'s|’s)?(?![\w])"
+             for p in registry.partnerships for n in (p.full_name, p.name, *p.aliases)}
+    # a group's name stays where it says how far something reaches ("Black Country-wide bodies")
+    names.update({g: group_pattern(g) for g in registry.groups})
     out = query
-    for name in sorted(set(names), key=lambda n: (-len(n), n)):  # longest first; ties in a fixed order
-        out = re.sub(r"(?<![\w])" + re.escape(name) + r"(?:'s|’s)?(?![\w])", " ", out, flags=re.IGNORECASE)
+    for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; ties in a fixed order
+        out = re.sub(names[name], " ", out, flags=re.IGNORECASE)
     for acronym in sorted({a for p in registry.partnerships for a in p.acronyms}):
         out = re.sub(r"(?<![\w])" + re.escape(acronym) + r"(?![\w])", " ", out)
     out = _PARTNERSHIP_WORDS.sub(" ", _CROSS.sub(" ", out))

@@ -71,6 +71,16 @@ def _count(pattern: str, text: str, flags: int = re.IGNORECASE) -> int:
     return len(re.findall(r"(?<![\w])" + re.escape(pattern) + r"(?![\w])", text, flags))
 
 
+#: after a group's name, what makes it say how far something reaches, not name the group's
+#: partnerships: "Black Country-wide bodies" are regional bodies, not the four partnerships
+GROUP_AS_EXTENT = r"(?!\s?-?\s?wide\b)"
+
+
+def group_pattern(group: str) -> str:
+    """A regex for a group's name (possessive or not) where it names the group's partnerships."""
+    return r"(?<![\w])" + re.escape(group) + r"(?:'s|’s)?(?![\w])" + GROUP_AS_EXTENT
+
+
 _PATTERNS = [
     re.compile(r"\bSafer ([A-Z][a-z]+) Partnership\b"),
     re.compile(r"\b([A-Z][a-z]+)(?:'s)? Community Safety Partnership\b"),
@@ -171,7 +181,7 @@ def partnerships_in_query(query: str, registry: Registry) -> list[str]:
             named.append(name)
 
     for group, members in registry.groups.items():
-        if _count(group, query):
+        if re.search(group_pattern(group), query, re.IGNORECASE):
             for m in members:
                 add(m)
     for p in registry.partnerships:

@@ -555,6 +555,12 @@ def test_short_aims_in_sentence_case_are_candidates_titles_in_title_case_are_not
                                                      "Strengthen community cohesion"]
 
 
+def test_list_items_read_as_one_sentence_without_their_own_stops():
+    text = "During August, a total of 26 NRMs have been submitted:\n- 12 adults (male/female).\n- 14 children;\n- 2 crimed."
+    assert X.spoken(text) == ("During August, a total of 26 NRMs have been submitted: 12 adults (male/female); "
+                              "14 children; 2 crimed.")  # the list's own end stays
+
+
 def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     text = ("Our aims are these. The partnership will do these things:\n- fund youth workers in A&E\n- train school staff\n"
             "Next paragraph starts here.\n- The Four P approach is used: a fifth P is added.\n  - Pursue: disrupt networks\n"
@@ -831,6 +837,7 @@ def test_a_figure_for_one_month_needs_a_sentence_naming_that_month():
     january = _sentence("In January 2023, there were 24 such disruptions.")
     assert _month_not_stated(question, [january], None) == "February 2023"
     assert _month_not_stated(question.replace("February", "January"), [january], None) is None
+    assert _month_not_stated(question, [], None) is None  # no figure at all: not a matter of the month
     # a date written in numbers names the month too
     dated = _sentence("As of the 28/02/23 Sandwell had carried out 9 disruptions of organised crime groups.")
     assert _month_not_stated(question, [dated], None) is None

@@ -136,3 +136,7 @@ def test_a_count_of_children_answers_a_question_about_child_cases(runtime_factor
     rt.settings.answer.family_cosine = 1.0  # families off: "children" does not count "child"
     rt.searcher._view = None
     assert rt.answerer.answer(question).abstained
+    # "child and adult cases" counts either: "16 adults" states a figure of one of them
+    both = "Of the referrals Northshire submitted in March 2022, how many child and adult cases were crimed?"
+    a = rt.answerer.answer(both)
+    assert not a.abstained and "16 adults of which 3 have been crimed" in a.answer

@@ -212,6 +212,7 @@ def test_dense_score_of_a_passage_is_its_best_sentence_when_that_beats_the_whole
     ("Which CSPs have work on modern slavery?", "work modern slavery"),
     ("What does the Safer Sandwell Partnership's plan say about knife crime?", "plan say knife crime"),
     ("Do the Black Country boroughs fund IDVAs?", "fund IDVAs"),
+    ("Which partnerships involve Black Country-wide bodies?", "involve Black Country-wide bodies"),
     ("How does SWP tackle drugs across the city?", "tackle drugs city"),
 ])
 def test_topic_is_the_question_without_partnership_names_or_cross_wording(query, topic):

@@ -64,6 +64,10 @@ def test_an_acronym_is_only_defined_by_words_it_abbreviates():
     ("Who chairs Safe and Sound?", ["Dudley"]),
     ("compare the BCSP and Safer Sandwell", ["Birmingham", "Sandwell"]),
     ("what does West Midlands Police do", []),
+    ("Black Country's approach to hate crime", ["Dudley", "Sandwell", "Walsall", "Wolverhampton"]),
+    # "-wide" says how far a body reaches: the question names no partnership
+    ("Which partnerships involve Black Country-wide bodies?", []),
+    ("is there a Black Country wide strategy", []),
 ])
 def test_partnerships_named_in_a_query(query, expected):
     assert sorted(partnerships_in_query(query, REGISTRY)) == expected
