@@ -52,7 +52,8 @@ ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "me
                           "describes", "described", "explain", "explains", "give", "gives", "given", "put", "go", "going",
                           "goes", "either", "neither", "anything", "anywhere", "anyone", "something", "named", "exactly",
                           "actually", "really", "please", "kind", "sort", "document", "documents", "talk", "talks",
-                          "context", "connection", "doing", "many", "much", "meant", "called",
+                          "context", "connection", "doing", "many", "much", "meant", "called", "me", "us", "about",
+                          "overview", "summary", "summarise", "summarize",
                           # what a plan is asked for ("what did Walsall promise on drugs?"), not its topic
                           "promise", "promised", "promises", "pledge", "pledged", "pledges", "commitment", "commitments",
                           "intend", "intends", "intended"})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.lexical import ASKING_WORDS, tokenize
 from ingest.partnerships import Registry, group_pattern, partnerships_in_query
 
 _CROSS = re.compile(
@@ -110,5 +111,8 @@ def analyse(query: str, registry: Registry, glossary: dict[str, list[str]], *, e
     additions, expansions = _additions(topic or query, glossary) if expand_acronyms else ([], {})
     expanded = _with(query, additions)
     topic = _with(topic, additions) if topic else ""
+    if topic and not set(tokenize(topic)) - ASKING_WORDS:
+        # "What is Safe and Sound?": nothing is left once the names go; the partnership is the topic
+        topic = ""
     return QueryPlan(text=query, expanded=expanded, partnerships=named, cross=cross, expansions=expansions,
                      topic=topic if topic and topic != query else "")

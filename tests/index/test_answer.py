@@ -865,3 +865,23 @@ def test_the_role_a_who_question_asks_about_is_the_head_of_its_noun_phrase():
     assert _who_role("Who is currently the chair?") == "chair"
     assert _who_role("Who is responsible for the plan?") == "respons"
     assert _who_role("What does the plan say about schools?") is None
+
+
+def test_a_question_about_the_partnership_itself_is_answered_from_its_own_description(runtime_factory, tmp_path):
+    """With the partnership's names taken out, "What is the Northshire Community Safety
+    Partnership?" asks about nothing; the names are then what it asks about."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "northshire-community-safety-plan-2022.txt").write_text(
+        "Northshire Community Safety Partnership Plan 2022\n\nAbout us\n\n"
+        "The Northshire Community Safety Partnership is the statutory partnership of the council, police, fire "
+        "service, probation and health that works to reduce crime in Northshire.\n\nPriorities\n\n"
+        "Knife crime fell by 12% in 2021. Burglary rose in rural villages. Hate crime reporting is encouraged through "
+        "third-party reporting centres.\n", encoding="utf-8")
+    rt = runtime_factory(corpus_dir=corpus)
+    rt.pipeline.run([corpus])
+    for question in ("What is the Northshire Community Safety Partnership?",
+                     "Tell me about the Northshire Community Safety Partnership"):
+        a = rt.answerer.answer(question)
+        assert not a.abstained, question
+        assert "is the statutory partnership of the council" in a.citations[0].quote

@@ -221,6 +221,13 @@ def test_topic_is_the_question_without_partnership_names_or_cross_wording(query,
     assert tokenize(topic_of(query, REGISTRY)) == tokenize(topic)
 
 
+def test_a_question_about_the_partnership_itself_has_no_separate_topic():
+    # nothing is left of "What is Safer Sandwell?" once the name goes: the question is the topic
+    assert analyse("What is Safer Sandwell?", REGISTRY, {}).topic == ""
+    assert analyse("Tell me about the Safer Sandwell Partnership", REGISTRY, {}).topic == ""
+    assert analyse("What is Safer Sandwell doing on knife crime?", REGISTRY, {}).topic != ""
+
+
 def test_topic_is_only_given_when_it_differs_from_the_question():
     glossary = {"IDVA": ["Independent Domestic Violence Advisor"]}
     plan = analyse("How many IDVAs does Sandwell fund?", REGISTRY, glossary)
