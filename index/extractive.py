@@ -170,8 +170,14 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                                              or (words <= 8 and not listed and not unit.endswith(TERMINAL))):
                     continue  # fragments, and titles left in the text; the passage's own heading
                     # can answer ("Introduction from the Chair Councillor ...") and is judged like a sentence
+                if _POINTER.match(unit):
+                    continue  # "(See draft plan Appendix A)" says where to look, not anything
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
     return out
+
+
+#: a sentence that only points elsewhere: "(See draft plan **Appendix A**)", "(see legal implications item 8)."
+_POINTER = re.compile(r"^\(\s*see\b[^()]*\)\.?$", re.IGNORECASE)
 
 
 def _is_statement(unit: str) -> bool:

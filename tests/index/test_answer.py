@@ -545,6 +545,13 @@ def test_a_passage_heading_is_a_candidate_other_titles_are_not():
                                                      "Keeping people safe matters to us all."]
 
 
+def test_a_sentence_that_only_points_elsewhere_is_not_a_candidate():
+    hit = _passage("The plan sets out its vision to tackle crime. (See draft plan Appendix A)\n"
+                   "A delivery plan (see Appendix B) shows how we will deliver.")
+    assert [c.text for c in X.candidates([hit])] == ["The plan sets out its vision to tackle crime.",
+                                                     "A delivery plan (see Appendix B) shows how we will deliver."]
+
+
 def test_short_aims_in_sentence_case_are_candidates_titles_in_title_case_are_not():
     # an aims chart whose bullets the PDF lost: each aim on its own line, without a full stop
     text = ("What do we hope to achieve?\nIncrease reporting of under-reported crimes\nStrengthen community cohesion\n"
