@@ -53,7 +53,9 @@ _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separ
 #: what joins the nouns of a counted phrase: "adult and child cases", "knife or gun crimes"
 _CONJUNCTION = re.compile(r"\s*,\s*|\s+(?:and|or|&)\s+", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
-                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly"})
+                   "record", "recorded", "did", "does", "has", "have", "roughly", "approximately", "exactly",
+                   # "how many times did partners disrupt ...": times count what is done, not what is counted
+                   "times", "occasions"})
 #: "Who chairs/leads/runs …?", "Who is the chair of …?", "Who currently chairs …?": the role asked about
 _WHO_Q = re.compile(r"^\s*who\s+(is\s+|are\s+|was\s+|were\s+)?(?:[a-z]+ly\s+)?(?:the\s+|a\s+)?([a-z]+)", re.IGNORECASE)
 #: where the noun phrase after "who is/are" ends: "who are the core partners | in Dudley's CSP"

@@ -892,3 +892,18 @@ def test_a_question_about_the_partnership_itself_is_answered_from_its_own_descri
         a = rt.answerer.answer(question)
         assert not a.abstained, question
         assert "is the statutory partnership of the council" in a.citations[0].quote
+
+
+def test_how_many_times_counts_what_is_done_not_times(runtime_factory, tmp_path):
+    """"How many times did partners disrupt ..." asks for a count of disruptions: "times" is how
+    it is asked, so "there were 24 such disruptions" answers it."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "northshire-community-safety-delivery-2023.txt").write_text(
+        "Northshire Community Safety Partnership Delivery Plan 2022-23\n\nReducing Serious Organised Crime\n\n"
+        "Regular partnership disruptions to organised crime groups in Northshire. In January 2023, there were "
+        "24 such disruptions. The partnership board met four times last year to review the plan.\n", encoding="utf-8")
+    rt = runtime_factory(corpus_dir=corpus)
+    rt.pipeline.run([corpus])
+    a = rt.answerer.answer("How many times did partners in Northshire disrupt organised crime groups in January 2023?")
+    assert not a.abstained and "24 such disruptions" in a.answer, a.answer
