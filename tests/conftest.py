@@ -11,6 +11,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,20 @@ def runtime_factory(embedder, tmp_path: Path):
         rt = Runtime(settings or make_settings(tmp_path, corpus_dir=corpus_dir, url=url),
                      check_fingerprint=check_fingerprint)
         rt.__dict__["embedder"] = embedder  # share the loaded model
+        return rt
+
+    return build
+
+
+@pytest.fixture
+def indexed_document(runtime_factory, tmp_path: Path):
+    """A Runtime whose index holds one document, ``name`` with ``text``, ingested."""
+    def build(name: str, text: str) -> Any:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir(exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+        rt = runtime_factory(corpus_dir=corpus)
+        rt.pipeline.run([corpus])
         return rt
 
     return build

@@ -874,19 +874,15 @@ def test_the_role_a_who_question_asks_about_is_the_head_of_its_noun_phrase():
     assert _who_role("What does the plan say about schools?") is None
 
 
-def test_a_question_about_the_partnership_itself_is_answered_from_its_own_description(runtime_factory, tmp_path):
+def test_a_question_about_the_partnership_itself_is_answered_from_its_own_description(indexed_document):
     """With the partnership's names taken out, "What is the Northshire Community Safety
     Partnership?" asks about nothing; the names are then what it asks about."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "northshire-community-safety-plan-2022.txt").write_text(
+    rt = indexed_document("northshire-community-safety-plan-2022.txt",
         "Northshire Community Safety Partnership Plan 2022\n\nAbout us\n\n"
         "The Northshire Community Safety Partnership is the statutory partnership of the council, police, fire "
         "service, probation and health that works to reduce crime in Northshire.\n\nPriorities\n\n"
         "Knife crime fell by 12% in 2021. Burglary rose in rural villages. Hate crime reporting is encouraged through "
-        "third-party reporting centres.\n", encoding="utf-8")
-    rt = runtime_factory(corpus_dir=corpus)
-    rt.pipeline.run([corpus])
+        "third-party reporting centres.\n")
     for question in ("What is the Northshire Community Safety Partnership?",
                      "Tell me about the Northshire Community Safety Partnership"):
         a = rt.answerer.answer(question)
@@ -894,16 +890,12 @@ def test_a_question_about_the_partnership_itself_is_answered_from_its_own_descri
         assert "is the statutory partnership of the council" in a.citations[0].quote
 
 
-def test_how_many_times_counts_what_is_done_not_times(runtime_factory, tmp_path):
+def test_how_many_times_counts_what_is_done_not_times(indexed_document):
     """"How many times did partners disrupt ..." asks for a count of disruptions: "times" is how
     it is asked, so "there were 24 such disruptions" answers it."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "northshire-community-safety-delivery-2023.txt").write_text(
+    rt = indexed_document("northshire-community-safety-delivery-2023.txt",
         "Northshire Community Safety Partnership Delivery Plan 2022-23\n\nReducing Serious Organised Crime\n\n"
         "Regular partnership disruptions to organised crime groups in Northshire. In January 2023, there were "
-        "24 such disruptions. The partnership board met four times last year to review the plan.\n", encoding="utf-8")
-    rt = runtime_factory(corpus_dir=corpus)
-    rt.pipeline.run([corpus])
+        "24 such disruptions. The partnership board met four times last year to review the plan.\n")
     a = rt.answerer.answer("How many times did partners in Northshire disrupt organised crime groups in January 2023?")
     assert not a.abstained and "24 such disruptions" in a.answer, a.answer

@@ -101,15 +101,11 @@ def test_merged_maps_join_what_a_token_stands_for():
         "asb": frozenset({"anti", "social"}), "violent": frozenset({"violenc"})}
 
 
-def test_the_view_holds_the_corpus_word_families_from_the_real_model(runtime_factory, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "northshire-community-safety-plan-2022.txt").write_text(
+def test_the_view_holds_the_corpus_word_families_from_the_real_model(indexed_document):
+    rt = indexed_document("northshire-community-safety-plan-2022.txt",
         "Northshire Community Safety Partnership Plan 2022\n\nViolence\n\nViolent crime fell across Northshire. "
         "The partnership funds work to stop young people reoffending and works with schools. Offending by adults "
-        "is handled by probation. Our police teams and our policy officers meet monthly.\n", encoding="utf-8")
-    rt = runtime_factory(corpus_dir=corpus)
-    rt.pipeline.run([corpus])
+        "is handled by probation. Our police teams and our policy officers meet monthly.\n")
     families = rt.searcher.view().families
     assert "violent" in families["violenc"] and "reoffend" in families["offend"]
     assert "polici" not in families.get("polic", ())  # police and policy look alike, mean otherwise
@@ -117,19 +113,15 @@ def test_the_view_holds_the_corpus_word_families_from_the_real_model(runtime_fac
     assert tokenize("Violent") == ["violent"]  # the stemmer really leaves them apart
 
 
-def test_a_count_of_children_answers_a_question_about_child_cases(runtime_factory, tmp_path):
+def test_a_count_of_children_answers_a_question_about_child_cases(indexed_document):
     """The counted noun is "child"; the documents say "14 children": one family, so the figure
     is stated and the month comes from the line that introduces the list."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "northshire-community-safety-annual-report-2022.txt").write_text(
+    rt = indexed_document(
+        "northshire-community-safety-annual-report-2022.txt",
         "Northshire Community Safety Partnership Annual Report 2022\n\nModern Slavery\n\n"
         "Modern slavery referrals rose this year across Northshire. During March 2022, a total of 30 referrals "
         "were submitted to the national mechanism:\n- 16 adults of which 3 have been crimed.\n"
-        "- 14 children of which 2 have been crimed.\n\nThe partnership trains staff to spot exploitation. Every child at risk is offered support.\n",
-        encoding="utf-8")
-    rt = runtime_factory(corpus_dir=corpus)
-    rt.pipeline.run([corpus])
+        "- 14 children of which 2 have been crimed.\n\nThe partnership trains staff to spot exploitation. Every child at risk is offered support.\n")
     question = "Of the referrals Northshire submitted in March 2022, how many child cases were crimed?"
     a = rt.answerer.answer(question)
     assert not a.abstained and "14 children of which 2 have been crimed" in a.answer
