@@ -10,7 +10,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options `cspkb eval` and `python -m eval` share (kept light: argparse only)."""
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all",
                         help="dev: tuning (includes the first held-out split, retired after five scorings); "
-                             "heldout2 ... heldout14: one held-out split written blind in each session from the second "
+                             f"heldout2 ... {SPLITS[-1]}: one held-out split written blind in each session from the second "
                              "(2026-11-21/22), scored clean once (its -clean.md result; the newest at the end of its session) "
                              "and seen since; "
                              "all: every split")

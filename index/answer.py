@@ -158,10 +158,11 @@ class AnswerQuestionPipeline:
         # "Which CSPs ... ?": how a question across partnerships is asked ("CSPs", "partnerships'
         # documents") is not what it asks about; its topic leaves that wording out
         asked = ctx.result.topic if ctx.result.cross and ctx.result.topic and not ctx.scope else ctx.question
-        ctx.terms = X.question_terms(f"{asked} {expansions}", view.bm25.idf, ctx.named_words)
+        text = f"{asked} {expansions}"
+        ctx.terms = X.question_terms(text, view.bm25.idf, ctx.named_words)
         if not ctx.terms:  # "What is Safe and Sound?": the question is about the partnership itself
             ctx.named_words = set()
-            ctx.terms = X.question_terms(f"{asked} {expansions}", view.bm25.idf, ctx.named_words)
+            ctx.terms = X.question_terms(text, view.bm25.idf, ctx.named_words)
         # a word no document uses ("headline priorities") no sentence can contain: left in, it
         # would only lower every sentence's coverage alike
         ctx.terms = {t: w for t, w in ctx.terms.items() if t in view.bm25} or ctx.terms

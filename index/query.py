@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from index.lexical import ASKING_WORDS, tokenize
-from ingest.partnerships import Registry, group_pattern, partnerships_in_query
+from ingest.partnerships import (
+    Registry,
+    group_pattern,
+    name_pattern,
+    partnerships_in_query,
+)
 
 _CROSS = re.compile(
     r"\b(?:which|what|how many)\s+(?:of\s+the\s+)?(?:areas?|places?)\b"
@@ -90,8 +95,7 @@ def topic_of(query: str, registry: Registry) -> str:
     and cross-partnership wording: "Compare how Walsall and Dudley tackle hate crime" -> "how
     tackle hate crime". Names say where to look, which the partnership filter does; left in,
     they pull a question's embedding towards passages that name the place, not the topic."""
-    names = {n: r"(?<![\w])" + re.escape(n) + r"(?:'s|’s)?(?![\w])"
-             for p in registry.partnerships for n in (p.full_name, p.name, *p.aliases)}
+    names = {n: name_pattern(n) for p in registry.partnerships for n in (p.full_name, p.name, *p.aliases)}
     # a group's name stays where it says how far something reaches ("Black Country-wide bodies")
     names.update({g: group_pattern(g) for g in registry.groups})
     out = query

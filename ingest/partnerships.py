@@ -76,9 +76,14 @@ def _count(pattern: str, text: str, flags: int = re.IGNORECASE) -> int:
 GROUP_AS_EXTENT = r"(?!\s?-?\s?wide\b)"
 
 
+def name_pattern(name: str) -> str:
+    """A regex for a partnership's name (or alias), possessive or not, as a whole word."""
+    return r"(?<![\w])" + re.escape(name) + r"(?:'s|’s)?(?![\w])"
+
+
 def group_pattern(group: str) -> str:
     """A regex for a group's name (possessive or not) where it names the group's partnerships."""
-    return r"(?<![\w])" + re.escape(group) + r"(?:'s|’s)?(?![\w])" + GROUP_AS_EXTENT
+    return name_pattern(group) + GROUP_AS_EXTENT
 
 
 _PATTERNS = [
