@@ -76,7 +76,7 @@ def candidate_pairs(stems: Iterable[str]) -> set[tuple[str, str]]:
         for i in range(len(b)):
             for j in range(i + _MIN_INSIDE, len(b) + 1):
                 a = b[i:j]
-                if a != b and a in stems:
+                if a in stems and looks_related(a, b):  # never a word and its negation: "accept" in "unaccept"
                     pairs.add((min(a, b), max(a, b)))
     return pairs
 

@@ -31,6 +31,8 @@ def test_a_negation_a_short_overlap_or_the_same_stem_does_not_look_related(a, b)
 def test_candidate_pairs_finds_prefix_and_inside_pairs_without_comparing_everything():
     stems = ["violenc", "violent", "offend", "reoffend", "school", "strategi", "strateg", "knife"]
     assert candidate_pairs(stems) == {("violenc", "violent"), ("offend", "reoffend"), ("strateg", "strategi")}
+    # the shorter inside the longer is a form of it, but not when the rest negates it
+    assert candidate_pairs(["accept", "unaccept", "employ", "unemploy"]) == set()
 
 
 def test_vocabulary_maps_each_stem_to_its_most_common_word():
