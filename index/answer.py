@@ -38,10 +38,11 @@ from ingest.partnerships import unknown_areas_in_query
 
 _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|proportion|amount)\b|\bbudget\b"
                       # "What is the population of ...?", "What is Walsall's crime rate ...?"
-                      r"|\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:population|rate|cost)\b",
+                      # "What is the value of the refuge contract?": a sum of money (``_MONEY_TERMS``)
+                      r"|\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:population|rate|cost|value|worth)\b",
                       re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "spend", "spent", "spending", "grant", "grants",
-                "pounds", "invest", "invested", "investment", "pay", "paid", "payment", "payments")
+                "pounds", "invest", "invested", "investment", "pay", "paid", "payment", "payments", "value", "worth")
 #: "how much funding ...": the figure must be a sum of money
 _MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
 #: the words a money question asks for the money with (tokenised), "fund" included
@@ -65,10 +66,22 @@ _PHRASE_END = re.compile(r"\s+(?:who|that|in|at|for|on|of|to|and|or|with|within|
 _NAME_OF_Q = re.compile(r"\b(?:what(?:'s|\s+is|\s+was|\s+are)\s+the\s+names?\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
                         r"([\w'’ -]+?)(?=\s+(?:who|that|in|at|for|on|of)\b|\s*[?.]|\s*$)", re.IGNORECASE)
 #: "Which organisation runs …?": a question answered by naming a body
-_WHICH_BODY_Q = re.compile(r"^\s*which\s+(?:organi[sz]ations?|compan(?:y|ies)|charit(?:y|ies)|providers?|agenc(?:y|ies)|"
-                           r"firms?|contractors?)\b", re.IGNORECASE)
+_WHICH_BODY_Q = re.compile(r"^\s*which\s+(organi[sz]ations?|compan(?:y|ies)|charit(?:y|ies)|providers?|agenc(?:y|ies)|"
+                           r"firms?|contractors?|hospitals?|universit(?:y|ies)|colleges?)\b", re.IGNORECASE)
+#: bodies whose names say what they are ("Sandwell General Hospital", "University of Wolverhampton"):
+#: "which hospital ...?" is answered only by a name that holds the word
+_SELF_NAMED = token_set({"hospital", "university", "college"})
 _BODY_WORDS = token_set({"organisation", "organisations", "organization", "company", "charity", "provider", "agency",
-                         "firm", "contractor"})
+                         "firm", "contractor", "hospital", "university", "college"})
+#: "How often does the strategic board meet?": answered only by a sentence that gives a frequency
+_HOW_OFTEN_Q = re.compile(r"^\s*how\s+(?:often|frequently)\b", re.IGNORECASE)
+_FREQUENCY = re.compile(r"\b(?:every\s+(?:\d+|two|three|four|five|six|eight|twelve|other|few)?\s*(?:days?|weeks?|months?|years?|quarters?)"
+                        r"|(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|bi-?annually|biannually)"
+                        r"|(?:once|twice|\d+\s+times|three\s+times|four\s+times|six\s+times)\s+(?:a|per|each|every)\s+(?:day|week|fortnight|month|quarter|year)"
+                        r"|(?:each|per)\s+(?:week|fortnight|month|quarter|year))\b", re.IGNORECASE)
+#: the words "how often" is asked with, not what it asks about
+_FREQUENCY_WORDS = token_set({"often", "frequently", "meet", "meets", "met", "meeting", "held", "take", "place", "happen",
+                              "happens"})
 #: where a clause of a question ends: "...; ...", "...?", "..., and ...", "... and who ..."
 _CLAUSE_END = re.compile(r"[;?]|,\s+and\b|\s+and\s+(?=(?:which|who|what|how|when|where)\b)", re.IGNORECASE)
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
@@ -229,12 +242,26 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
         body = self._body_asked_for(ctx)
-        if body and not any(_names_body(c, body, asked) for c in answering):
-            return self._abstain(ctx, "The documents don't name which organisation that is: the passages that "
-                                      "mention it give no name.")
+        kind = _self_named_kind(ctx.question)
+        if (body and not any(_names_body(c, body, asked) for c in answering)) or (
+                kind and not any(_names_kind(c, kind, asked) for c in answering)):
+            return self._abstain(ctx, f"The documents don't name which {_body_noun(ctx.question)} that is: the "
+                                      "passages that mention it give no name.")
         if count and not stating:
             return self._abstain(ctx, "The documents discuss this but give no figure for it.")
+        if _HOW_OFTEN_Q.match(ctx.question) and not self._stating_frequency(ctx, answering):
+            return self._abstain(ctx, "The documents don't say how often: the passages that mention it give no "
+                                      "frequency for it.")
         return None
+
+    def _stating_frequency(self, ctx: _Context, answering: list[X.Candidate]) -> list[X.Candidate]:
+        """"How often does the strategic board meet?": the answering sentences that give a
+        frequency ("every 4 weeks", "quarterly", "twice a year") and, they or their headings,
+        the rarest word of the clause that asks it ("strategic"): "meetings every 4 weeks" of
+        another group does not answer it."""
+        first, last = _clause_at(ctx.question, 0)
+        key = _rarest_terms(ctx, ctx.question[first:last], _FREQUENCY_WORDS)[:1]
+        return [c for c in answering if _FREQUENCY.search(f"{c.lead_in} {c.text}") and set(key) <= c.said_words]
 
     def _stating_figure(self, ctx: _Context, answering: list[X.Candidate], count: re.Match[str]) -> list[X.Candidate]:
         """The answering sentences that state a figure of what a "how many/how much" question
@@ -599,6 +626,29 @@ def _names_body(c: X.Candidate, key: str, asked: set[str]) -> bool:
     if key not in token_set([c.hit.text, c.hit.trail]):
         return False
     return _names_beyond([m.group(0) for m in _NAMED.finditer(c.text)], asked)
+
+
+def _body_noun(question: str) -> str:
+    """The kind of body a "which ..." question asks for, singular as the user wrote it
+    ("Which charities ...?" -> "charity")."""
+    m = _WHICH_BODY_Q.match(question)
+    noun = m.group(1).lower() if m else "organisation"
+    return re.sub(r"ies$", "y", noun) if noun.endswith("ies") else noun.removesuffix("s")
+
+
+def _self_named_kind(question: str) -> str | None:
+    """"Which hospital's A&E ...?": the token of a kind of body whose names say what they are
+    (``_SELF_NAMED``), or None."""
+    m = _WHICH_BODY_Q.match(question)
+    kind = tokenize(m.group(1))[0] if m else None
+    return kind if kind in _SELF_NAMED else None
+
+
+def _names_kind(c: X.Candidate, kind: str, asked: set[str]) -> bool:
+    """The sentence names a body of that kind ("Sandwell General Hospital" for "hospital") that
+    the question (``asked``: its tokens) doesn't: "the local A&E department" names no hospital."""
+    names = [n for m in _NAMED.finditer(c.text) if kind in tokenize(n := m.group(0))]
+    return _names_beyond(names, asked)
 
 
 def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:

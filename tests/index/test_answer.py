@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 
 from index import extractive as X
-from index.answer import AnswerQuestionPipeline, _month_not_stated, _who_role
+from index.answer import (
+    AnswerQuestionPipeline,
+    _body_noun,
+    _month_not_stated,
+    _who_role,
+)
 from index.citations import Citation, Statement, locate, render, renumber
 from index.figures import figures_in, find_disagreements
 from index.lexical import tokenize
@@ -234,6 +239,13 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     ("What is the knife crime rate in Southshire's schools?", "give no figure"),
     # "which organisation ...": a passage about it must name one
     ("Which organisation won the contract for the Northshire youth workers in A&E?", "don't name which organisation"),
+    # "which hospital ...": a body that says what it is in its name; "the hospital emergency department" names none
+    ("Which hospital hosts the violence intervention project in Southshire?", "don't name which hospital"),
+    # "how often": a frequency of what is asked about; the board "met six times" is a count, the MARAC's
+    # "fortnightly" is another body's
+    ("How often does the Northshire partnership board meet?", "don't say how often"),
+    # "the value of" asks for a sum of money
+    ("What is the value of the contract for the Northshire youth workers in A&E?", "give no figure"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
@@ -265,6 +277,33 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     meetings = shires.answerer.answer("How many times did the Northshire partnership board meet?")
     assert not meetings.abstained and "six times" in meetings.answer  # a figure written as a word
     check_citations(shires, meetings)
+
+
+def test_how_often_and_value_questions_answer_when_the_documents_say(shires):
+    marac = shires.answerer.answer("How often does the Northshire MARAC meet?")
+    assert not marac.abstained and "fortnightly" in marac.answer, marac.answer
+    vans = shires.answerer.answer("How often do the Eastshire mobile library vans visit the villages?")
+    assert not vans.abstained and "each week" in vans.answer, vans.answer
+    cctv = shires.answerer.answer("What was the value of the new CCTV cameras in Northshire?")
+    assert not cctv.abstained and "£40,000" in cctv.answer, cctv.answer
+    check_citations(shires, cctv)
+
+
+def test_a_which_hospital_question_is_answered_by_a_named_hospital(indexed_document):
+    rt = indexed_document("westshire-community-safety-plan-2022.txt",
+        "Westshire Community Safety Partnership Plan 2022\n\nSerious violence\n\n"
+        "The violence intervention project works in the emergency department of Westshire General Hospital. "
+        "Youth workers meet young people admitted with stab wounds and offer mentoring.\n")
+    a = rt.answerer.answer("Which hospital hosts the Westshire violence intervention project?")
+    assert not a.abstained and "Westshire General Hospital" in a.answer, a.answer
+    check_citations(rt, a)
+
+
+def test_a_refusal_names_the_kind_of_body_asked_for_in_the_singular():
+    assert _body_noun("Which charities run the project?") == "charity"
+    assert _body_noun("Which hospitals host it?") == "hospital"
+    assert _body_noun("Which organisation won the contract?") == "organisation"
+    assert _body_noun("Who runs the project?") == "organisation"
 
 
 def test_a_count_is_checked_against_the_words_the_documents_use_and_the_clause_it_is_asked_in(shires):
