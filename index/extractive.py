@@ -27,7 +27,7 @@ from index.lexical import ASKING_WORDS, tokenize
 from index.query import spelled_out
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line
-from ingest.structure import TERMINAL, line_cells, line_units
+from ingest.structure import LINE_LABEL, TERMINAL, label_key, line_cells, line_units
 
 _FIGURE_Q = re.compile(
     r"\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share|amount|figure)\b"
@@ -36,7 +36,6 @@ _FIGURE_Q = re.compile(
 )
 _HAS_DIGIT = re.compile(r"\d")
 #: a line's label: "3.4 Place Thematic Group: ...", "- Safer Streets 2: ..."
-_LINE_LABEL = re.compile(r"(?:- )?(?:\d+(?:\.\d+)*\s+)?([A-Z][^:.;!?\n]{2,60}):\s")
 
 
 def is_figure_question(question: str) -> bool:
@@ -97,7 +96,7 @@ class Candidate:
         Review process." on the line "3.4 Place Thematic Group: Work together to ... Manage the
         ..." is about the Place Thematic Group (a list whose bullets the PDF lost); else ""."""
         line_start = self.context.rfind("\n") + 1
-        m = _LINE_LABEL.match(self.hit.text, line_start)
+        m = LINE_LABEL.match(self.hit.text, line_start)
         return m.group(1) if m and m.end() <= self.start else ""
 
     @cached_property
@@ -283,7 +282,7 @@ def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
           *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
           equivalents: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0,
-          heading_weight: float = 1.0) -> None:
+          heading_weight: float = 1.0, repeated_labels: frozenset[str] = frozenset()) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
     place. ``equivalents`` maps a sentence token to the question terms it stands for: an
     acronym's token to the tokens of the long form the question spells out (a sentence using
@@ -292,7 +291,12 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     ``commitment_weight`` (for a question about what was promised): added to the rank of a
     sentence that says what will be done. ``heading_weight``: how much a question term counts
     when only the sentence's heading says it (under "Tackling Modern Slavery", every sentence
-    has the heading's words; the sentences that say them themselves come first)."""
+    has the heading's words; the sentences that say them themselves come first).
+    A sentence whose line label names what it is about ("4.5 Operation Encompass: ... The
+    direct connection between the police, schools ...") is shown under it when the sentence
+    does not say it and no heading is shown for question terms: the user asking in their own
+    words learns the programme's name. ``repeated_labels`` (``label_key``) are line types a
+    document repeats ("Recent work:", "Challenges:"), which name nothing, and are not shown."""
     total = sum(terms.values()) or 1.0
     cos = vectors @ qvec if len(cands) else np.zeros(0)
     equivalents = equivalents or {}
@@ -307,6 +311,9 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
         gained = {p: sum(terms[t] for t in set(tokenize(p)) - words if t in terms) for p in c.headings}
         if gained and max(gained.values()) > own:  # the heading says what the sentence is about
             c.heading = max(gained, key=gained.__getitem__)
+        elif (c.label and label_key(c.label) not in repeated_labels and "|" not in c.label
+              and not set(tokenize(c.label)) <= c.words):
+            c.heading = c.label
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
         if figure_question and _HAS_DIGIT.search(c.text):
             c.score += 0.08

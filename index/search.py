@@ -114,7 +114,7 @@ class CorpusView:
         import json
 
         from index.lexical import BM25Index, SentenceCoverage
-        from ingest.structure import sentence_units
+        from ingest.structure import repeated_line_labels, sentence_units
 
         self.ids: list[str] = list(snapshot["ids"])
         self.index_of: dict[str, int] = {cid: i for i, cid in enumerate(self.ids)}
@@ -141,6 +141,8 @@ class CorpusView:
             seen.setdefault(str(m.get("source")), json.loads(m.get("doc_acronyms") or "{}"))
         self.glossary = build_glossary(list(seen.values()))
         self.partnership_names = {str(m.get("partnership")): str(m.get("partnership_full", "")) for m in self.metas}
+        #: line labels the documents repeat ("Recent work:"): line types, not names (the answer layer)
+        self.repeated_labels = repeated_line_labels(self.texts)
         #: stems of one word the stemmer leaves apart (``index.families``); set by ``Searcher.view``
         self.families: dict[str, frozenset[str]] = {}
 

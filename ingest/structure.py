@@ -18,6 +18,8 @@ NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?((?:\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.?)
 TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
 FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰\u2070-\u2079]+\s*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
+#: the label a line opens with: "3.4 Place Thematic Group: Work together ...", "- Recent work: ..."
+LINE_LABEL = re.compile(r"(?:- )?(?:\d+(?:\.\d+)*\s+)?([A-Z][^:.;!?\n]{2,60}):\s")
 
 
 @dataclass
@@ -241,3 +243,19 @@ def sentence_units(text: str, min_words: int = 3) -> list[str]:
     """The sentences of a passage, each embedded on its own at ingest (table cells and list
     lines are units too; fragments under ``min_words`` words are left to the passage vector)."""
     return [u for line in text.split("\n") for u in line_units(line) if len(u.split()) >= min_words]
+
+
+def repeated_line_labels(texts: list[str]) -> frozenset[str]:
+    """The line labels (``label_key``) that open two or more distinct lines of these texts:
+    a document's recurring line types ("Recent work:", "Challenges:", "Case Study:"), as
+    against a label that names the one thing its line is about ("Operation Encompass:").
+    A line repeated in overlapping chunks counts once."""
+    lines = {line for text in texts for line in text.split("\n")}
+    counts = Counter(label_key(m.group(1)) for line in lines if (m := LINE_LABEL.match(line)))
+    return frozenset(label for label, n in counts.items() if n > 1)
+
+
+def label_key(label: str) -> str:
+    """A line label as ``repeated_line_labels`` compares them: lower case, plurals singular
+    ("Future directions" is "Future direction")."""
+    return re.sub(r"(?<=[a-z])s\b", "", " ".join(label.lower().split()))

@@ -344,6 +344,20 @@ def test_a_sentence_after_a_line_label_is_about_the_label():
     assert manage.coverage == 1.0 and manage.heading == "Place Group"  # shown as 'Under "Place Group": ...'
 
 
+def test_a_sentence_is_shown_under_the_line_label_that_names_what_it_is_about():
+    """A question in the user's own words shares no term with "Operation Encompass", yet the
+    label is what the sentence is about; a line type the documents repeat ("Recent work:")
+    names nothing and is not shown."""
+    text = ("4.5 Operation Encompass: This began in 2011. The direct connection between police and schools "
+            "safeguards children.\nRecent work: Schools were trained. Teachers now hear of incidents.")
+    _began, direct, _trained, teachers = X.candidates([_passage(text)])
+    terms = {t: 1.0 for t in tokenize("teachers hear police")}
+    X.score([direct, teachers], terms, np.array([1.0, 0.0]), np.array([[0.5, 0.0], [0.5, 0.0]]),
+            figure_question=False, repeated_labels=frozenset({"recent work"}))
+    assert direct.heading == "Operation Encompass"  # shown as 'Under "Operation Encompass": ...'
+    assert teachers.label == "Recent work" and teachers.heading == ""
+
+
 def test_a_sentence_that_refers_back_inherits_what_the_one_before_is_about():
     hit = SearchHit(rank=1, score=0.5, text="Sandwell ran a County Lines Intensification Week. In October 2022, this "
                     "included: 22 children safeguarded and 6 cuckooing visits.", partnership="Sandwell", document="d",

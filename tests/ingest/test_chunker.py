@@ -11,7 +11,12 @@ from ingest.loaders import load_file
 from ingest.metadata import load_manifest, resolve_metadata
 from ingest.models import DocumentMeta, Page
 from ingest.partnerships import load_registry
-from ingest.structure import parse_blocks, split_sentences
+from ingest.structure import (
+    label_key,
+    parse_blocks,
+    repeated_line_labels,
+    split_sentences,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 CFG = ChunkSettings()
@@ -237,3 +242,11 @@ def test_an_appendix_heading_starts_a_new_section():
             "APPENDIX A – Performance delivery plan\n\nThe example plan below shows the violence priority's measures.")
     chunks = chunk_document([Page(None, text)], _meta(), "abc", CFG)
     assert chunks[-1].trail == "APPENDIX A – Performance delivery plan"
+
+
+def test_a_line_label_the_documents_repeat_is_a_line_type_not_a_name():
+    texts = ["Recent work: Schools trained.\n4.5 Operation Encompass: Began in 2011.",
+             "- Recent Work: Bins emptied.\nFuture directions: More bins.\nFuture direction: Fewer vans.",
+             "4.5 Operation Encompass: Began in 2011."]  # a line repeated by overlapping chunks counts once
+    assert repeated_line_labels(texts) == {"recent work", "future direction"}
+    assert label_key("Future  Directions") == "future direction"
