@@ -639,8 +639,7 @@ def _body_noun(question: str) -> str:
 def _self_named_kind(question: str) -> str | None:
     """"Which hospital's A&E ...?": the token of a kind of body whose names say what they are
     (``_SELF_NAMED``), or None."""
-    m = _WHICH_BODY_Q.match(question)
-    kind = tokenize(m.group(1))[0] if m else None
+    kind = tokenize(_body_noun(question))[0]
     return kind if kind in _SELF_NAMED else None
 
 

@@ -35,7 +35,6 @@ _FIGURE_Q = re.compile(
     re.IGNORECASE,
 )
 _HAS_DIGIT = re.compile(r"\d")
-#: a line's label: "3.4 Place Thematic Group: ...", "- Safer Streets 2: ..."
 
 
 def is_figure_question(question: str) -> bool:
