@@ -18,6 +18,8 @@ NUMBERED = re.compile(r"^\s*(?:[-•]\s+)?((?:\d{1,2}\.\d{1,2}(?:\.\d{1,2})*\.?)
 TERMINAL = (".", "!", "?", ":", ";", "”", '"', ")")
 FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰\u2070-\u2079]+\s*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
+#: what a heading never holds: an email or web address, or a phone number (nine or more digits)
+_CONTACT = re.compile(r"@\w|https?://|\bwww\.|(?:\d[ ]?){9,}")
 #: the label a line opens with: "3.4 Place Thematic Group: Work together ...", "- Recent work: ..."
 LINE_LABEL = re.compile(r"(?:- )?(?:\d+(?:\.\d+)*\s+)?([A-Z][^:.;!?\n]{2,60}):\s")
 
@@ -48,7 +50,9 @@ def _is_row(text: str) -> bool:
 
 
 def heading_shape(text: str) -> bool:
-    """A few words on one line, capitalised, not ending a sentence: what a heading looks like."""
+    """A few words on one line, capitalised, not ending a sentence: what a heading looks like.
+    A line with an email or web address or a phone number is content ("Telephone 01922 655797
+    Email equality@..."), however short."""
     s = text.strip()
     words = s.split()
     return (
@@ -59,6 +63,7 @@ def heading_shape(text: str) -> bool:
         and not BULLET.match(s)
         and not _is_row(s)
         and not FOOTNOTE.match(s)
+        and not _CONTACT.search(s)
     )
 
 

@@ -192,6 +192,22 @@ def test_headings_with_no_text_under_them_are_kept_not_lost():
         "Safer Northshire Partnership\nCommunity Safety Strategy 2020-2023\nGlossary of Terms\n- ASB")
 
 
+def test_a_contact_line_is_content_not_a_heading_and_is_indexed():
+    """A short line with a phone number, an email or a web address is shaped like a heading; a
+    document ending in a contact block had it parsed as headings with no text under them, and
+    the block reached no chunk."""
+    text = ("Equality impact\n\nThe plan was assessed for its effect on each protected group this year.\n\n"
+            "Contact us\n\nEquality Team\n\nTelephone 01234 567890 Email equality@northshire.gov.uk\n\n"
+            "Website: https://www.northshire.gov.uk/equality")
+    blocks = parse_blocks([Page(None, text)])
+    kinds = {b.text: b.kind for b in blocks}
+    assert kinds["Telephone 01234 567890 Email equality@northshire.gov.uk"] == "para"
+    assert kinds["Website: https://www.northshire.gov.uk/equality"] == "para"
+    assert kinds["Contact us"] == "heading"  # a heading with no contact details stays one
+    body = "\n".join(c.text for c in chunk_document([Page(None, text)], _meta(), "abc", CFG))
+    assert "01234 567890" in body and "equality@northshire.gov.uk" in body
+
+
 def test_sentence_units_split_sentences_cells_and_list_lines_and_drop_fragments():
     from ingest.structure import sentence_units
 
