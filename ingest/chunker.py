@@ -112,6 +112,8 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             if not holding:
                 close()
     close()
+    if pending:  # headings with no text after them end the document (a closing contact block): kept, not lost
+        drafts.append(_Draft(list(trail), part, list(pending)))
     return _merge_small_tails(drafts, cfg)
 
 

@@ -192,6 +192,14 @@ def test_headings_with_no_text_under_them_are_kept_not_lost():
         "Safer Northshire Partnership\nCommunity Safety Strategy 2020-2023\nGlossary of Terms\n- ASB")
 
 
+def test_headings_that_end_a_document_with_no_text_after_them_are_kept():
+    text = ("Priorities\n\nWe will cut crime in every town this year with our partners.\n\n"
+            "Contact us\n\nCommunity Safety Team\n\nNorthshire Council House")
+    chunks = chunk_document([Page(None, text)], _meta(), "abc", CFG)
+    body = "\n".join(c.text for c in chunks)
+    assert "Community Safety Team" in body and "Northshire Council House" in body
+
+
 def test_a_contact_line_is_content_not_a_heading_and_is_indexed():
     """A short line with a phone number, an email or a web address is shaped like a heading; a
     document ending in a contact block had it parsed as headings with no text under them, and
