@@ -27,7 +27,14 @@ from index.lexical import ASKING_WORDS, tokenize
 from index.query import spelled_out
 from index.search import SearchHit
 from ingest.partnerships import is_glossary_line
-from ingest.structure import LINE_LABEL, TERMINAL, label_key, line_cells, line_units
+from ingest.structure import (
+    FOOTNOTE,
+    LINE_LABEL,
+    TERMINAL,
+    label_key,
+    line_cells,
+    line_units,
+)
 
 _FIGURE_Q = re.compile(
     r"\bhow (?:many|much|often|long)\b|\bwhat (?:number|percentage|proportion|share|amount|figure)\b"
@@ -232,8 +239,9 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
 def spoken(text: str) -> str:
     """A quote as it reads in a sentence: its list lines joined with "; ", without their bullets
     or the stops that end each line ("12 adults (male)." and "14 children": "12 adults
-    (male); 14 children")."""
-    lines = [_ITEM.sub("", ln).strip() for ln in text.split("\n")]
+    (male); 14 children"), and without the marker a footnote opens with ("⁷ Under reported
+    crimes include ...")."""
+    lines = [FOOTNOTE.sub("", _ITEM.sub("", ln).strip()) for ln in text.split("\n")]
     head, *items = [ln for ln in lines if ln]
     if not items:
         return head

@@ -621,6 +621,11 @@ def test_list_items_read_as_one_sentence_without_their_own_stops():
                               "14 children; 2 crimed.")  # the list's own end stays
 
 
+def test_a_quoted_footnote_reads_without_its_marker():
+    assert X.spoken("⁷ Under reported crimes include hate crime and stalking.") == (
+        "Under reported crimes include hate crime and stalking.")
+
+
 def test_a_lead_in_carries_the_list_it_introduces_as_one_exact_span():
     text = ("Our aims are these. The partnership will do these things:\n- fund youth workers in A&E\n- train school staff\n"
             "Next paragraph starts here.\n- The Four P approach is used: a fifth P is added.\n  - Pursue: disrupt networks\n"
