@@ -84,9 +84,23 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             drafts.append(current)
         current = _Draft(list(trail), part)
 
+    def keep_pending() -> None:
+        """Headings with no text after them that end a part or the document (a closing contact
+        block, a report's sign-off) stay there, not lost or carried into the next part: they
+        close the part's last passage when it has room, else make one of their own."""
+        if not pending:
+            return
+        last = drafts[-1] if drafts else None
+        if last is not None and last.part == part and last.words + sum(b.words for b in pending) <= cfg.max_words:
+            last.blocks.extend(pending)
+        else:
+            drafts.append(_Draft(list(trail), part, list(pending)))
+        pending.clear()
+
     for index, block in enumerate(blocks):
         if index in starts:
             close()
+            keep_pending()
             part, trail = starts[index], []
             current = _Draft([], part)
         if block.kind == "heading":
@@ -112,8 +126,7 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
             if not holding:
                 close()
     close()
-    if pending:  # headings with no text after them end the document (a closing contact block): kept, not lost
-        drafts.append(_Draft(list(trail), part, list(pending)))
+    keep_pending()
     return _merge_small_tails(drafts, cfg)
 
 

@@ -128,6 +128,11 @@ def test_walsall_parts_are_labelled():
     order = ["cabinet report", "partnership plan", "equality assessment"]
     seen = [order.index(c.doc_type) for c in chunks]
     assert seen == sorted(seen)
+    # the cabinet report's sign-off (lines shaped like headings, with no text after them before
+    # the plan begins) stays in the report, with its author, not carried into the plan
+    sign_off = part_of("James Walsh Executive Director")
+    assert sign_off.doc_type == "cabinet report" and "Susan Dicks" in sign_off.text
+    assert "Councillor Perry Portfolio Holder" in sign_off.text
 
 
 def test_chunk_ids_are_stable_and_depend_on_content():
