@@ -90,11 +90,12 @@ def draft_chunks(pages: list[Page], parts: list[PartSpec], cfg: ChunkSettings) -
         close the part's last passage when it has room, else make one of their own."""
         if not pending:
             return
+        tail = _Draft(list(trail), part, list(pending))
         last = drafts[-1] if drafts else None
-        if last is not None and last.part == part and last.words + sum(b.words for b in pending) <= cfg.max_words:
-            last.blocks.extend(pending)
+        if last is not None and last.part == part and last.words + tail.words <= cfg.max_words:
+            last.blocks.extend(tail.blocks)
         else:
-            drafts.append(_Draft(list(trail), part, list(pending)))
+            drafts.append(tail)
         pending.clear()
 
     for index, block in enumerate(blocks):
