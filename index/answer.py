@@ -31,6 +31,7 @@ from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
 from index.figures import find_disagreements
 from index.lexical import token_set, tokenize
+from index.query import topic_of
 from index.search import CorpusView, Filters, Searcher, SearchHit, SearchResult
 from ingest.metadata import MONTHS
 from ingest.models import with_trail
@@ -166,11 +167,13 @@ class AnswerQuestionPipeline:
 
     def _score(self, ctx: _Context) -> None:
         view = ctx.view
-        ctx.named_words = _partnership_words(ctx, self.searcher.registry_for(view))
+        registry = self.searcher.registry_for(view)
+        ctx.named_words = _partnership_words(ctx, registry)
         expansions = " ".join(f for fs in ctx.result.expansions.values() for f in fs)
         # "Which CSPs ... ?": how a question across partnerships is asked ("CSPs", "partnerships'
         # documents") is not what it asks about; its topic leaves that wording out
-        asked = ctx.result.topic if ctx.result.cross and ctx.result.topic and not ctx.scope else ctx.question
+        # (without the acronyms the search added: "DA" beside "domestic abuse" would count twice)
+        asked = topic_of(ctx.question, registry) if ctx.result.cross and ctx.result.topic else ctx.question
         text = f"{asked} {expansions}"
         ctx.terms = X.question_terms(text, view.bm25.idf, ctx.named_words)
         if not ctx.terms:  # "What is Safe and Sound?": the question is about the partnership itself

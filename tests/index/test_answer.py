@@ -864,6 +864,22 @@ def test_a_which_question_is_scored_on_its_topic_not_on_how_it_is_asked(shires, 
     assert "partnership" not in scored[-1], scored[-1]  # a word the documents use ("The partnership board")
 
 
+def test_a_cross_partnership_question_is_scored_on_its_topic_without_the_acronyms_the_search_added(shires, monkeypatch):
+    """"Compare knife crime across Northshire and Southshire": "across" is how the question is
+    asked ("Schools across Northshire" is no better evidence), as "which partnerships" is; and
+    "MARAC", which the search adds beside the "multi-agency risk assessment conference" a
+    question spells out, would count the same thing twice."""
+    scored = []
+    real = X.score
+    monkeypatch.setattr(X, "score", lambda cands, terms, *a, **k: scored.append(dict(terms)) or real(cands, terms, *a, **k))
+    shires.answerer.answer("Compare knife crime across Northshire and Southshire")
+    assert scored and {"knife", "crime"} <= set(scored[-1]) and "across" not in scored[-1], scored[-1]
+    question = "Which partnerships hold a multi-agency risk assessment conference?"
+    assert "MARAC" in shires.searcher.search(question).topic  # the search's topic carries the acronym
+    shires.answerer.answer(question)
+    assert {"risk", "assess", "confer"} <= set(scored[-1]) and "marac" not in scored[-1], scored[-1]
+
+
 def test_a_partnership_far_weaker_than_the_strongest_is_not_listed_as_having_evidence(shires, monkeypatch):
     """Above the partnership threshold is not enough when another partnership's evidence is more
     than twice as strong: the weak one is among those searched without evidence."""
