@@ -42,8 +42,9 @@ _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|propor
                       # "What is the value of the refuge contract?": a sum of money (``_MONEY_TERMS``)
                       r"|\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:population|rate|cost|value|worth)\b",
                       re.IGNORECASE)
-_MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "spend", "spent", "spending", "grant", "grants",
-                "pounds", "invest", "invested", "investment", "pay", "paid", "payment", "payments", "value", "worth")
+_MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "costing", "costed", "price", "priced", "spend",
+                "spent", "spending", "grant", "grants", "pounds", "invest", "invested", "investment", "pay", "paid",
+                "payment", "payments", "value", "worth")
 #: "how much funding ...": the figure must be a sum of money
 _MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
 #: the words a money question asks for the money with (tokenised), "fund" included

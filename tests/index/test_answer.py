@@ -246,6 +246,8 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     ("How often does the Northshire partnership board meet?", "don't say how often"),
     # "the value of" asks for a sum of money
     ("What is the value of the contract for the Northshire youth workers in A&E?", "give no figure"),
+    # "how much is it costing": a sum of money too, and "120 offences" is none
+    ("How much is the Northshire knife crime work costing?", "give no figure"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
@@ -286,6 +288,8 @@ def test_how_often_and_value_questions_answer_when_the_documents_say(shires):
     assert not vans.abstained and "each week" in vans.answer, vans.answer
     cctv = shires.answerer.answer("What was the value of the new CCTV cameras in Northshire?")
     assert not cctv.abstained and "£40,000" in cctv.answer, cctv.answer
+    costing = shires.answerer.answer("How much did the new CCTV cameras in Northshire end up costing?")
+    assert not costing.abstained and "£40,000" in costing.answer, costing.answer
     check_citations(shires, cctv)
 
 
