@@ -790,6 +790,15 @@ def test_a_question_about_what_was_promised_is_told_from_one_about_what_was_done
         assert not X.is_commitment_question(q), q
 
 
+def test_in_what_way_is_how_a_question_asks_not_a_part_of_its_own():
+    """"Which partnerships bring up knife crime, and in what way?" asks one thing: "way" is no
+    term, so "in what way?" is no part whose best sentence is one about "new ways of working"."""
+    question = "Which partnerships bring up knife crime, and in what way?"
+    terms = X.question_terms(question, lambda t: 1.0, set())
+    assert {"knife", "crime"} <= set(terms) and "way" not in terms
+    assert X.question_parts(question, terms) == []
+
+
 def test_a_sentence_that_says_what_will_be_done_is_shown_first_when_that_is_asked():
     text = ("Our promise is to listen to residents.\nDrug use cost the area £26k per offender.\n"
             "Over the coming year we will:\n- Open a drugs court\n- Fund treatment places\n"
