@@ -54,8 +54,8 @@ ASKING_WORDS = token_set({"say", "says", "said", "tell", "tells", "mention", "me
                           "actually", "really", "please", "kind", "sort", "document", "documents", "talk", "talks",
                           "context", "connection", "doing", "many", "much", "meant", "called", "me", "us", "about",
                           "overview", "summary", "summarise", "summarize",
-                          # "in what way", "as a way of": how a question asks, not its topic
-                          "way", "ways",
+                          # "in what way", "as a way of", "which ones?", "each one": how a question asks, not its topic
+                          "way", "ways", "one", "ones",
                           # what a plan is asked for ("what did Walsall promise on drugs?"), not its topic
                           "promise", "promised", "promises", "pledge", "pledged", "pledges", "commitment", "commitments",
                           "intend", "intends", "intended"})

@@ -792,11 +792,15 @@ def test_a_question_about_what_was_promised_is_told_from_one_about_what_was_done
 
 def test_in_what_way_is_how_a_question_asks_not_a_part_of_its_own():
     """"Which partnerships bring up knife crime, and in what way?" asks one thing: "way" is no
-    term, so "in what way?" is no part whose best sentence is one about "new ways of working"."""
+    term, so "in what way?" is no part whose best sentence is one about "new ways of working";
+    nor is "which ones?" one about a "one-year plan"."""
     question = "Which partnerships bring up knife crime, and in what way?"
     terms = X.question_terms(question, lambda t: 1.0, set())
     assert {"knife", "crime"} <= set(terms) and "way" not in terms
     assert X.question_parts(question, terms) == []
+    question = "Do any of the partnerships mention firearms? Which ones, and what does each one say?"
+    terms = X.question_terms(question, lambda t: 1.0, set())
+    assert "firearm" in terms and "one" not in terms and X.question_parts(question, terms) == []
 
 
 def test_a_sentence_that_says_what_will_be_done_is_shown_first_when_that_is_asked():
