@@ -379,8 +379,11 @@ class AnswerQuestionPipeline:
             best: dict[str, float] = {}
             for c in answering:
                 best[c.hit.partnership] = max(best.get(c.hit.partnership, 0.0), c.score)
-            # evidence must be strong in itself and beside the strongest partnership's
-            bar = max(cfg.partnership_threshold, cfg.partnership_relative * max(best.values()))
+            # evidence must be strong in itself and beside the strongest partnerships': the mean of
+            # the two strongest, so one partnership that says it all in one sentence does not push
+            # out the others that clearly answer too
+            strongest = sorted(best.values(), reverse=True)[:2]
+            bar = max(cfg.partnership_threshold, cfg.partnership_relative * sum(strongest) / len(strongest))
             qualifying = {p for p, v in best.items() if v >= bar or p in ctx.scope}
             if not qualifying:  # sentences answer, but none strongly: the strongest partnership's, not none
                 qualifying = {max(best, key=best.__getitem__)}
