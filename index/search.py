@@ -13,8 +13,9 @@ Pipeline for one query:
    and the topic's dense rankings; for a question about one topic the dense ranking is
    corrected for hubness (``index.hubness``: a passage close to the whole corpus is lowered);
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
-   every partnership with relevant evidence appears and the others are not padded in; within
-   a partnership a third ranking joins the fusion, by the share of the question's words a
+   every partnership with relevant evidence appears and the others are not padded in
+   (partnerships compared by name share the places left in turn); within a partnership a
+   third ranking joins the fusion, by the share of the question's words a
    passage contains (BM25 rewards a passage repeating one word; the evidence that a
    partnership does the thing asked about usually names most of it), and a fourth, by the
    largest share of the topic's words one of its sentences contains (said together, not
@@ -170,6 +171,14 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def _in_turn(order: list[int], partnerships: list[str], owner: np.ndarray) -> list[int]:
+    """``order`` rearranged to take one passage of each of ``partnerships`` in turn (each one's
+    in ``order``'s order); passages of other partnerships follow, in order."""
+    queues = [[i for i in order if owner[i] == p] for p in partnerships]
+    turns = [q[d] for d in range(max(map(len, queues), default=0)) for q in queues if d < len(q)]
+    return turns + [i for i in order if owner[i] not in partnerships]
+
+
 def _is_fragment(text: str) -> bool:
     first = text.lstrip().split("\n", 1)[0]
     return first.startswith("- ") or " | " in first or bool(first[:3].strip().rstrip(".").isdigit())
@@ -311,6 +320,10 @@ class Searcher:
                 depth += 1
             if len(chosen) < k:  # fill with the best remaining overall
                 rest = [i for i in self._fused_order(eligible, rank_cos, lex, topic_cos, share, coverage, said) if i not in chosen]
+                if len(plan.partnerships) >= 2:
+                    # partnerships compared by name share the places left in turn, strongest first,
+                    # instead of the one with most to say taking them all
+                    rest = _in_turn(rest, ranked_ps, view.partnership)
                 chosen += rest[: k - len(chosen)]
         else:
             # a cross question searched within one partnership (the answer layer asks once per

@@ -372,3 +372,30 @@ def test_hubness_lowers_the_dense_score_of_one_topic_questions_only(shires, monk
     calls.clear()
     searcher.search(question)
     assert np.allclose(calls[0][0], plain)
+
+
+def test_in_turn_takes_one_passage_of_each_partnership_in_turn():
+    from index.search import _in_turn
+
+    owner = np.array(["N", "N", "N", "S", "S", "E"])
+    assert _in_turn([0, 1, 2, 5, 3, 4], ["S", "N"], owner) == [3, 0, 4, 1, 2, 5]
+
+
+def test_partnerships_compared_by_name_share_the_places_left(runtime_factory, tmp_path):
+    """Northshire has four passages on knife crime, Southshire two: past each one's best, the
+    places go to them in turn, not all to the one with most to say."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    topics = ["in parks", "near schools", "at the bus station", "in the town centre"]
+    north = "\n\n".join(f"Knife crime {t}\n\n" + f"Patrols tackle knife crime {t} every week with youth workers. " * 8
+                        for t in topics)
+    south = "\n\n".join(f"Knife crime {t}\n\n" + f"Officers reduce knife crime {t} with lessons and bins. " * 8
+                        for t in topics[:2])
+    (corpus / "northshire-plan.txt").write_text(f"Safer Northshire Partnership\n\nCommunity Safety Plan 2022-2025\n\n{north}\n")
+    (corpus / "southshire-plan.txt").write_text(f"Safer Southshire Partnership\n\nCommunity Safety Plan 2022-2025\n\n{south}\n")
+    rt = runtime_factory(corpus_dir=corpus)
+    rt.pipeline.run([corpus])
+    by_partnership = {p: sum(m["partnership"] == p for m in rt.searcher.view().metas) for p in ("Northshire", "Southshire")}
+    assert by_partnership["Northshire"] >= 4 and by_partnership["Southshire"] >= 2, by_partnership
+    hits = rt.searcher.search("Compare how Northshire and Southshire tackle knife crime", k=4).hits
+    assert sorted(h.partnership for h in hits) == ["Northshire", "Northshire", "Southshire", "Southshire"]
