@@ -15,11 +15,11 @@ Pipeline for one query:
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in
    (partnerships compared by name share the places left in turn); within a partnership a
-   third ranking joins the fusion, by the share of the question's words a
-   passage contains (BM25 rewards a passage repeating one word; the evidence that a
-   partnership does the thing asked about usually names most of it), and a fourth, by the
-   largest share of the topic's words one of its sentences contains (said together, not
-   scattered over the passage);
+   third ranking joins the fusion, by the share of the question's words a passage contains
+   (BM25 rewards a passage repeating one word; the evidence that a partnership does the
+   thing asked about usually names most of it), and a fourth, by the largest share of the
+   topic's words one of its sentences contains (said together, not scattered over the
+   passage);
 4. optionally rerank a bounded candidate set with a local cross-encoder;
 5. give each hit a calibrated relevance in [0, 1]; ``found`` is False when no hit is close
    in meaning to the question (``found_cosine``): nothing in the documents is about it.
