@@ -395,17 +395,18 @@ class AnswerQuestionPipeline:
             chosen = []
             for p in sorted(qualifying):  # sorted: the same answer whatever the hash seed
                 own = [c for c in answering if c.hit.partnership == p]
-                chosen += X.select(own, limit=share,
-                                   min_score=max(cfg.answer_threshold, cfg.relative_cut * best[p]),
-                                   terms=ctx.terms, novelty=cfg.novelty_weight,
-                                   first=X.facet_picks(own, parts, min_score=cfg.answer_threshold))
+                # a part of the question is answered by a sentence as strong as the others shown: the
+                # best cover of "which places will it run in?" may be "the programme will run until July"
+                floor = max(cfg.answer_threshold, cfg.relative_cut * best[p])
+                chosen += X.select(own, limit=share, min_score=floor, terms=ctx.terms, novelty=cfg.novelty_weight,
+                                   first=X.facet_picks(own, parts, min_score=floor))
             order = list(dict.fromkeys(c.hit.partnership for c in sorted(chosen, key=lambda c: -c.score)))
             chosen.sort(key=lambda c: (order.index(c.hit.partnership), -X.rank_of(c)))
         else:
-            top = max(c.score for c in answering)
-            chosen = X.select(answering, limit=cfg.max_sentences, min_score=max(cfg.answer_threshold, cfg.relative_cut * top),
+            floor = max(cfg.answer_threshold, cfg.relative_cut * max(c.score for c in answering))  # parts too (above)
+            chosen = X.select(answering, limit=cfg.max_sentences, min_score=floor,
                               per_passage=cfg.max_per_passage, terms=ctx.terms, novelty=cfg.novelty_weight,
-                              first=X.facet_picks(answering, parts, min_score=cfg.answer_threshold))
+                              first=X.facet_picks(answering, parts, min_score=floor))
         statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question))
         self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)
         return renumber(statements, citations)

@@ -687,6 +687,28 @@ def test_a_question_that_asks_several_things_gets_a_sentence_for_each():
     assert chair in chosen and trainer in chosen and len(chosen) == 2 + len(picks)  # on top of the limit
 
 
+def test_a_part_of_the_question_is_answered_only_by_a_sentence_as_strong_as_the_others(shires, monkeypatch):
+    """The sentence that covers a part best is shown for it only when it scores as the others
+    shown must (half the best): else "which places will it run in?" would bring "the programme
+    will run until July" along."""
+    cfg = shires.settings.answer
+    scores = {"Youth workers in A&E": 0.8, "Schools across Northshire": 0.3}
+    assert cfg.answer_threshold <= 0.3 < cfg.relative_cut * 0.8
+
+    def fake_score(cands, *a, **k):
+        for c in cands:
+            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
+            c.rank = None
+    monkeypatch.setattr(X, "score", fake_score)
+    question = "What do the Northshire youth workers in A&E do, and which lessons run in schools?"
+    quotes = [c.quote for c in shires.answerer.answer(question).citations]
+    assert any(q.startswith("Youth workers in A&E") for q in quotes), quotes
+    assert not any(q.startswith("Schools across Northshire") for q in quotes), quotes
+    monkeypatch.setattr(cfg, "relative_cut", 0.3)  # as strong as the others need: shown for its part
+    quotes = [c.quote for c in shires.answerer.answer(question).citations]
+    assert any(q.startswith("Schools across Northshire") for q in quotes), quotes
+
+
 def test_a_lead_in_without_its_colon_carries_the_numbered_list_after_it():
     text = "How we do it.\nSuccess will be measured by\n1. Fewer knife crimes in parks\n2. More victims supported\nNext part."
     hit = _passage(text, trail="Success will be measured by")
