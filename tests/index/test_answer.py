@@ -100,6 +100,15 @@ def check_citations(rt, answer) -> None:
         assert set(s.citations) <= set(ids)
 
 
+def score_by_prefix(monkeypatch, scores: dict[str, float]) -> None:
+    """Sentence scoring replaced: a sentence starting with a key of ``scores`` gets its value, others 0."""
+    def fake_score(cands, *a, **k):
+        for c in cands:
+            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
+            c.rank = None
+    monkeypatch.setattr(X, "score", fake_score)
+
+
 # --- pure pieces ------------------------------------------------------------------------
 def _passage(text: str, chunk_id: str = "c", trail: str = "") -> SearchHit:
     """A retrieved passage of partnership "P" for the sentence-level tests."""
@@ -695,11 +704,7 @@ def test_a_part_of_the_question_is_answered_only_by_a_sentence_as_strong_as_the_
     scores = {"Youth workers in A&E": 0.8, "Schools across Northshire": 0.3}
     assert cfg.answer_threshold <= 0.3 < cfg.relative_cut * 0.8
 
-    def fake_score(cands, *a, **k):
-        for c in cands:
-            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
-            c.rank = None
-    monkeypatch.setattr(X, "score", fake_score)
+    score_by_prefix(monkeypatch, scores)
     question = "What do the Northshire youth workers in A&E do, and which lessons run in schools?"
     quotes = [c.quote for c in shires.answerer.answer(question).citations]
     assert any(q.startswith("Youth workers in A&E") for q in quotes), quotes
@@ -737,11 +742,7 @@ def test_a_qualifying_partnerships_sentences_are_chosen_as_in_a_single_answer(sh
               "Police officers based in secondary schools": best}
     assert cfg.answer_threshold <= cfg.relative_cut * best <= scores["Schools across Northshire"] < cfg.partnership_threshold
 
-    def fake_score(cands, *a, **k):
-        for c in cands:
-            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
-            c.rank = None
-    monkeypatch.setattr(X, "score", fake_score)
+    score_by_prefix(monkeypatch, scores)
     answer = shires.answerer.answer("Compare how Northshire and Southshire tackle knife crime")
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("Schools across Northshire") for q in quotes), quotes
@@ -927,11 +928,7 @@ def test_a_partnership_far_weaker_than_the_strongest_is_not_listed_as_having_evi
     scores = {"Youth workers in A&E": 0.9, "Police officers based in secondary schools": weak}
     assert weak < cfg.partnership_relative * (0.9 + weak) / 2
 
-    def fake_score(cands, *a, **k):
-        for c in cands:
-            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
-            c.rank = None
-    monkeypatch.setattr(X, "score", fake_score)
+    score_by_prefix(monkeypatch, scores)
     question = "Which partnerships work with young people hurt by knives?"
     assert shires.answerer.answer(question).partnerships_with_evidence == ["Northshire"]
     monkeypatch.setattr(cfg, "partnership_relative", 0.0)  # the threshold alone: both listed
@@ -947,11 +944,7 @@ def test_a_partnership_is_weighed_against_the_two_strongest_not_the_one_that_say
     bar = cfg.partnership_relative * (0.9 + 0.55) / 2
     assert 0.45 < bar <= 0.55 < cfg.partnership_relative * 0.9  # against the strongest alone, 0.55 is out
 
-    def fake_score(cands, *a, **k):
-        for c in cands:
-            c.score = next((v for key, v in scores.items() if c.text.startswith(key)), 0.0)
-            c.rank = None
-    monkeypatch.setattr(X, "score", fake_score)
+    score_by_prefix(monkeypatch, scores)
     answer = shires.answerer.answer("Which partnerships work with young people hurt by knives?")
     assert sorted(answer.partnerships_with_evidence) == ["Northshire", "Southshire"], answer.answer
 
