@@ -272,7 +272,13 @@ class AnswerQuestionPipeline:
         (``count``: where it asks for the figure) counts."""
         key = self._counted_terms(ctx, count)
         key |= X.family_words(key, ctx.view.families).keys()  # "14 children" counts "child cases"
-        money = bool(_MONEY_Q.search(ctx.question))  # "how much funding": the figure must be a sum of money
+        # "how much funding": the figure must be a sum of money, when the clause that asks it is about
+        # money ("... cost per offender, and how many drug users ..." asks a count of users), or
+        # says nothing of its own ("It got funding; how much was it?")
+        first, last = _clause_at(ctx.question, count.start())
+        clause = ctx.question[first:last]
+        about = clause if _rarest_terms(ctx, clause, _QUESTION_WORDS) else ctx.question
+        money = bool(_MONEY_Q.search(about))
         return [c for c in answering
                 if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))]
 
@@ -423,11 +429,17 @@ class AnswerQuestionPipeline:
                            terms: dict[str, float], statements: list[Statement], citations: list[Citation]) -> None:
         """Figures for the same measure and period that differ between passages: show both."""
         found = find_disagreements([(c.text, c.context, f"{c.hit.source}#{c.hit.document}") for c in cands])
+        idf = ctx.view.bm25.idf
+        asked = set(terms) | X.family_words(terms, ctx.view.families).keys()
         chosen_texts = {c.text for c in chosen}
         for d in found:
             involved = [cands[n] for _, n in d.values]
-            relevant = any(c.text in chosen_texts for c in involved) or set(tokenize(d.measure)) & set(terms)
-            if not relevant:
+            # shown when the answer shows the figures that disagree, or the question asks about
+            # their measure: its most specific word ("knife" of "knife crime offences"), not a word
+            # every crime figure has ("crime", "offences")
+            words = [t for t in tokenize(d.measure) if t in ctx.view.bm25] or tokenize(d.measure)
+            shown = all(c.text in chosen_texts for c in involved)
+            if not shown and (not words or max(words, key=idf) not in asked):
                 continue
             ids = []
             for c in involved:

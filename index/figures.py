@@ -62,8 +62,10 @@ def _is_year(tokens: list[str], i: int) -> bool:
         return False
     if re.search(r"[/-]", tok):
         return True
-    prev = tokens[i - 1].lower() if i else ""
-    return prev in _YEAR_LEAD or not prev
+    prev = tokens[i - 1] if i else ""
+    # "the Police and Justice Act 2006", "Commonwealth Games 2022": the year of a name
+    named = i > 1 and prev[:1].isupper() and prev.isalpha()
+    return prev.lower() in _YEAR_LEAD or not prev or named
 
 
 def figures_in(sentence: str, context: str = "") -> list[Figure]:

@@ -126,6 +126,9 @@ def test_figures_read_measure_unit_and_period_including_same_year():
     (f,) = figures_in("Our analysts counted knife crime 150 offences in the same year, and robbery fell.", context)
     assert (f.value, f.measure, f.unit, f.period) == (150, ("knife", "crime"), "offences", "2021/22")
     assert figures_in("The board met on 11 September 2021.") == []  # dates and years are not figures
+    # nor the year of a name: two Acts are no two figures for one measure that disagree
+    assert figures_in("Duties under the Police and Justice Act 2006 apply.") == []
+    assert [f.text for f in figures_in("Walsall recorded 2019 crimes in the town centre.")] == ["2019"]
 
 
 def test_figures_written_as_words_count_but_pronouns_and_substrings_do_not():
@@ -224,6 +227,17 @@ def test_disagreeing_figures_are_both_shown_with_citations(shires):
     check_citations(shires, a)
 
 
+
+def test_a_disagreement_is_shown_only_when_the_question_asks_about_its_measure(shires):
+    """The two knife crime figures disagree, but a question about the town centre is not about
+    knife crime: one of them in a sentence naming the town centre is no reason to lead with
+    them. An answer that shows both says they disagree, whatever the question's words."""
+    a = shires.answerer.answer("What has happened in Northshire's town centre?")
+    assert not a.abstained and "disagree" not in a.answer, a.answer
+    knives = shires.answerer.answer("What does Northshire say about knives?")  # another form of the word
+    assert "disagree" in knives.answer, knives.answer
+
+
 @pytest.mark.parametrize("question, reason", [
     ("Who chairs Coventry's Community Safety Partnership?", "no documents for Coventry"),
     ("What were Northshire's priorities in 2012?", "not 2012"),
@@ -288,6 +302,14 @@ def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
     meetings = shires.answerer.answer("How many times did the Northshire partnership board meet?")
     assert not meetings.abstained and "six times" in meetings.answer  # a figure written as a word
     check_citations(shires, meetings)
+
+
+def test_a_count_asked_beside_a_money_question_needs_no_sum_of_money(shires):
+    """"What did the cameras cost, and how many knife crime offences were there?": the clause
+    that asks the count is not about money, so "120 offences" answers it."""
+    a = shires.answerer.answer("What did Northshire's new CCTV cameras cost, and how many knife crime offences "
+                               "were there in 2021/22?")
+    assert not a.abstained and "120" in a.answer, a.answer
 
 
 def test_how_often_and_value_questions_answer_when_the_documents_say(shires):
