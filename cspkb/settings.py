@@ -148,7 +148,7 @@ class AnswerSettings(BaseModel):
     family_cosine: float = Field(default=0.7, description="Two stems of the corpus that look like forms of one word (violence/violent, offend/reoffend) count as one in a sentence's coverage of the question when their words' embeddings reach this cosine (index.families); 1: off.")
     answer_threshold: float = Field(default=0.15, description="Sentences scoring below this don't answer; with none above it, abstain.")
     partnership_threshold: float = Field(default=0.24, description="A partnership's best sentence must reach this to count as evidence in a cross-partnership answer.")
-    partnership_relative: float = Field(default=0.725, description="In a cross-partnership answer, a partnership's best sentence must also reach this share of the mean of the two strongest partnerships' best.")
+    partnership_relative: float = Field(default=0.65, description="In a cross-partnership answer, a partnership's best sentence must also reach this share of the mean of the two strongest partnerships' best.")
     specificity_weight: float = Field(default=0.05, description="Among sentences that answer, weight of what a sentence adds beyond the question (names, figures) when choosing which to show.")
     heading_weight: float = Field(default=0.75, description="How much a question term counts towards a sentence's coverage when only its section heading says it (1: as if the sentence said it).")
     commitment_weight: float = Field(default=0.06, description="For a question about what a partnership promises or will do, weight of a sentence that says what it will do ('we will ...', or under a 'we will' heading) when choosing which to show.")
