@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 STOPWORDS = frozenset(
-    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "  # noqa: SIM905 - a word list reads best as text
     "of on or our over so such than that the their them then there these they this those to was we were what "
     "when where which who whom why will with would you your about any all also each other more most some "
     # contractions are function words too ("a drug-using offender who isn't in treatment")

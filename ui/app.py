@@ -248,7 +248,7 @@ def create(settings: Settings, runtime: Any = None) -> tuple[Any, dict[str, Any]
         masthead = gr.HTML(R.masthead_html(), elem_id="masthead-block")
         banner = gr.HTML(visible=False, elem_id="banner")
         with gr.Tabs(elem_id="views"):
-            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):
+            with gr.Tab("Ask", id="ask", elem_id="tab-ask"):  # noqa: SIM117 - nesting mirrors the layout
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=7):
                         question = gr.Textbox(label="Question", lines=2, elem_id="question", autofocus=True,
