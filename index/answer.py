@@ -42,6 +42,10 @@ _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|propor
                       # "What is the value of the refuge contract?": a sum of money (``_MONEY_TERMS``)
                       r"|\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:population|rate|cost|value|worth)\b",
                       re.IGNORECASE)
+#: "how much weight/emphasis/progress ...": how far, not a quantity a figure gives
+_EXTENT_Q = re.compile(r"how much\s+(?:[\w-]+\s+)?(?:weight|emphasis|importance|priority|attention|focus|say|influence|"
+                       r"thought|detail|progress|difference|effort|work|involvement|notice|control|responsibility)\b",
+                       re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "costing", "costed", "price", "priced", "spend",
                 "spent", "spending", "grant", "grants", "pounds", "invest", "invested", "investment", "pay", "paid",
                 "payment", "payments", "value", "worth")
@@ -222,6 +226,8 @@ class AnswerQuestionPipeline:
                                  nearby=False)
         answering = self._answering(ctx)
         count = _COUNT_Q.search(ctx.question)
+        if count and _EXTENT_Q.match(ctx.question, count.start()):
+            count = None  # "how much weight do they give it?" asks how far, not for a figure
         # a count question is answered only by a sentence that gives the figure asked for
         stating = self._stating_figure(ctx, answering, count) if count else answering
         # a year outside every document's period is answered only where the sentences that

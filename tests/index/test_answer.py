@@ -312,6 +312,11 @@ def test_a_count_asked_beside_a_money_question_needs_no_sum_of_money(shires):
     assert not a.abstained and "120" in a.answer, a.answer
 
 
+def test_how_much_weight_or_progress_asks_how_far_not_for_a_figure(shires):
+    a = shires.answerer.answer("How much emphasis does Southshire put on gang exploitation?")
+    assert not a.abstained and "gang exploitation" in a.answer, a.answer
+
+
 def test_how_often_and_value_questions_answer_when_the_documents_say(shires):
     marac = shires.answerer.answer("How often does the Northshire MARAC meet?")
     assert not marac.abstained and "fortnightly" in marac.answer, marac.answer
