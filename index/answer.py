@@ -228,11 +228,11 @@ class AnswerQuestionPipeline:
         count = _COUNT_Q.search(ctx.question)
         if count and _EXTENT_Q.match(ctx.question, count.start()):
             count = None  # "how much weight do they give it?" asks how far, not for a figure
+        figure_clause = _clause_at(ctx.question, count.start()) if count else None  # where the figure is asked
         # a count question is answered only by a sentence that gives the figure asked for
-        stating = self._stating_figure(ctx, answering, count) if count else answering
+        stating = self._stating_figure(ctx, answering, count, figure_clause) if count and figure_clause else answering
         # a year outside every document's period is answered only where the sentences that
         # answer name it; the year a figure is asked for, where the sentences giving it do
-        figure_clause = _clause_at(ctx.question, count.start()) if count else None
         uncovered = self._uncovered_years(ctx, answering, stating, figure_clause) if (ctx.scope or answering) else None
         if uncovered:  # the most specific reason first: "cover 2022-2025, not 2012"
             return self._abstain(ctx, uncovered)
@@ -273,16 +273,16 @@ class AnswerQuestionPipeline:
         key = _rarest_terms(ctx, ctx.question[first:last], _FREQUENCY_WORDS)[:1]
         return [c for c in answering if _FREQUENCY.search(f"{c.lead_in} {c.text}") and set(key) <= c.said_words]
 
-    def _stating_figure(self, ctx: _Context, answering: list[X.Candidate], count: re.Match[str]) -> list[X.Candidate]:
+    def _stating_figure(self, ctx: _Context, answering: list[X.Candidate], count: re.Match[str],
+                        figure_clause: tuple[int, int]) -> list[X.Candidate]:
         """The answering sentences that state a figure of what a "how many/how much" question
-        (``count``: where it asks for the figure) counts."""
+        (``count``: where it asks for the figure, in the clause ``figure_clause``) counts."""
         key = self._counted_terms(ctx, count)
         key |= X.family_words(key, ctx.view.families).keys()  # "14 children" counts "child cases"
         # "how much funding": the figure must be a sum of money, when the clause that asks it is about
         # money ("... cost per offender, and how many drug users ..." asks a count of users), or
         # says nothing of its own ("It got funding; how much was it?")
-        first, last = _clause_at(ctx.question, count.start())
-        clause = ctx.question[first:last]
+        clause = ctx.question[slice(*figure_clause)]
         about = clause if _rarest_terms(ctx, clause, _QUESTION_WORDS) else ctx.question
         money = bool(_MONEY_Q.search(about))
         return [c for c in answering
