@@ -44,7 +44,8 @@ _COUNT_Q = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|propor
                       re.IGNORECASE)
 #: "how much weight/emphasis/progress ...": how far, not a quantity a figure gives
 _EXTENT_Q = re.compile(r"how much\s+(?:[\w-]+\s+)?(?:weight|emphasis|importance|priority|attention|focus|say|influence|"
-                       r"thought|detail|progress|difference|effort|work|involvement|notice|control|responsibility)\b",
+                       r"thought|detail|progress|difference|effort|work|involvement|notice|control|responsibility|"
+                       r"consultation|engagement|collaboration|co-?operation)\b",
                        re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "costing", "costed", "price", "priced", "spend",
                 "spent", "spending", "grant", "grants", "pounds", "invest", "invested", "investment", "pay", "paid",
@@ -53,10 +54,13 @@ _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "costin
 _MONEY_Q = re.compile(rf"\b(?:{'|'.join(_MONEY_TERMS)})\b|£", re.IGNORECASE)
 #: the words a money question asks for the money with (tokenised), "fund" included
 _MONEY_WORDS = token_set({"fund", *_MONEY_TERMS})
-#: "how many knife crime offences were ...", "how much Turnaround Funding has ...": the noun phrase counted (up to the verb or preposition after it)
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separate\s+)?"
-                       r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|"
-                       r"over|during|each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})", re.IGNORECASE)
+#: up to four words of a noun phrase, up to the verb or preposition after it
+_NOUN_PHRASE = (r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in|at|on|for|of|to|by|from|since|over|during|"
+                r"each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})")
+#: "how many knife crime offences were ...", "how much Turnaround Funding has ...": the noun phrase counted
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separate\s+)?" + _NOUN_PHRASE, re.IGNORECASE)
+#: "how many strands of consultation ...": what the counted noun is made of
+_OF_PHRASE = re.compile(r"\s*of\s+(?:the\s+|their\s+|its\s+|our\s+)?" + _NOUN_PHRASE, re.IGNORECASE)
 #: what joins the nouns of a counted phrase: "adult and child cases", "knife or gun crimes"
 _CONJUNCTION = re.compile(r"\s*,\s*|\s+(?:and|or|&)\s+", re.IGNORECASE)
 _QUESTION_WORDS = token_set({"many", "much", "number", "percentage", "proportion", "amount", "total", "figure", "give", "get",
@@ -305,6 +309,8 @@ class AnswerQuestionPipeline:
         the counted noun phrase ("hate crimes": a figure of hate crimes, not of crimes), of each
         of its conjuncts when it joins several ("adult and child cases": a figure of adults or of
         children).
+        "How many strands of consultation ...": of the phrase after "of" as well ("Two key areas of
+        consultation": the user's word for the parts, or what they are parts of).
         Otherwise any of the three rarest words of the clause the count is asked in ("... and by
         how much has recorded crime gone up"), or of the whole question when that clause is bare
         ("New Burdens funding - how much?").
@@ -315,6 +321,8 @@ class AnswerQuestionPipeline:
         skip = _QUESTION_WORDS | _MONEY_WORDS  # "funding" is what a money question asks for (checked apart)
         if counted:
             conjuncts = [_rarest_terms(ctx, part, skip) for part in _CONJUNCTION.split(clause)]
+            of = _OF_PHRASE.match(ctx.question, counted.end())
+            conjuncts += [_rarest_terms(ctx, of.group(1), skip)] if of else []
             if key := {words[0] for words in conjuncts if words}:
                 return key
         for phrase in (clause, ctx.question):

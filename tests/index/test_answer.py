@@ -329,6 +329,24 @@ def test_how_often_and_value_questions_answer_when_the_documents_say(shires):
     check_citations(shires, cctv)
 
 
+def test_a_count_of_parts_of_something_is_answered_by_a_figure_of_what_they_are_parts_of(indexed_document):
+    """"How many strands of consultation ...?": "strands" is the user's word for the parts (the
+    documents use it elsewhere, with no figure); "Two key areas of consultation" answers it.
+    "How much consultation ...?" asks how far, like "how much work", not for a figure."""
+    rt = indexed_document("eastshire-community-safety-plan-2020.txt",
+        "Eastshire Community Safety Partnership Plan 2020\n\nHow the plan was made\n\n"
+        "Two key areas of consultation have taken place, the strategic assessment and the public consultation. "
+        "The partnership board approved the priorities in July.\n\nDelivery\n\n"
+        "Delivery is organised in strands, each led by a named partner agency.\n\nExploitation scoping\n\n"
+        "The exploitation scoping project relied on consultation with partners across the county. "
+        "More than 120 one to one interviews took place.\n")
+    strands = rt.answerer.answer("How many strands of consultation fed into the Eastshire plan's priorities?")
+    assert not strands.abstained and "Two key areas of consultation" in strands.answer, strands.answer
+    check_citations(rt, strands)
+    extent = rt.answerer.answer("How much consultation with partners went into Eastshire's exploitation scoping project?")
+    assert not extent.abstained and "consultation with partners" in extent.answer, extent.answer
+
+
 def test_a_which_hospital_question_is_answered_by_a_named_hospital(indexed_document):
     rt = indexed_document("westshire-community-safety-plan-2022.txt",
         "Westshire Community Safety Partnership Plan 2022\n\nSerious violence\n\n"
