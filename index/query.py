@@ -88,6 +88,10 @@ def expand(query: str, glossary: dict[str, list[str]]) -> tuple[str, dict[str, l
 
 
 _PARTNERSHIP_WORDS = re.compile(r"\b(?:partnerships?|csps?|boroughs?)\b", re.IGNORECASE)
+#: "does suicide come up", "which partnerships bring up knife crime", "which one raises it": how a
+#: question asks whether something is mentioned, not what it is about ("come together", "raise awareness")
+_MENTIONED = re.compile(r"\b(?:(?:come|comes|came|coming|crop|crops|cropped|bring|brings|brought|bringing)\s+up"
+                        r"|(?:raise|raises|raised|raising)\s+(?:it|this|that|them|these|those))\b", re.IGNORECASE)
 
 
 def topic_of(query: str, registry: Registry) -> str:
@@ -103,7 +107,7 @@ def topic_of(query: str, registry: Registry) -> str:
         out = re.sub(names[name], " ", out, flags=re.IGNORECASE)
     for acronym in sorted({a for p in registry.partnerships for a in p.acronyms}):
         out = re.sub(r"(?<![\w])" + re.escape(acronym) + r"(?![\w])", " ", out)
-    out = _PARTNERSHIP_WORDS.sub(" ", _CROSS.sub(" ", out))
+    out = _MENTIONED.sub(" ", _PARTNERSHIP_WORDS.sub(" ", _CROSS.sub(" ", out)))
     return re.sub(r"\s+", " ", out).strip()
 
 

@@ -214,6 +214,10 @@ def test_dense_score_of_a_passage_is_its_best_sentence_when_that_beats_the_whole
     ("Do the Black Country boroughs fund IDVAs?", "fund IDVAs"),
     ("Which partnerships involve Black Country-wide bodies?", "involve Black Country-wide bodies"),
     ("How does SWP tackle drugs across the city?", "tackle drugs city"),
+    # how it asks whether something is mentioned is not what it is about
+    ("Does suicide come up in the work of any partnership? Which partnership raises it?", "suicide work"),
+    ("Which partnerships bring up knife crime?", "knife crime"),
+    ("Which partnerships come together to raise awareness of scams?", "come together raise awareness scams"),
 ])
 def test_topic_is_the_question_without_partnership_names_or_cross_wording(query, topic):
     from index.query import topic_of
