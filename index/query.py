@@ -42,6 +42,9 @@ class QueryPlan:
     cross: bool = False
     expansions: dict[str, list[str]] = field(default_factory=dict)
     topic: str = ""  # expanded topic; "" when it is the question itself (nothing to remove)
+    # a cross-partnership question's topic without the domain every partnership works in
+    # ("... in their community safety work"): what ranks each partnership's passages; else the topic
+    focus: str = ""
 
 
 def build_glossary(acronym_maps: list[dict[str, str]]) -> dict[str, list[str]]:
@@ -90,6 +93,8 @@ def expand(query: str, glossary: dict[str, list[str]]) -> tuple[str, dict[str, l
 _PARTNERSHIP_WORDS = re.compile(r"\b(?:partnerships?|csps?|boroughs?)\b", re.IGNORECASE)
 #: "does suicide come up", "which partnerships bring up knife crime", "which one raises it": how a
 #: question asks whether something is mentioned, not what it is about ("come together", "raise awareness")
+#: the domain every partnership works in: across partnerships it tells none of them apart
+_DOMAIN = re.compile(r"\bcommunity[- ]safety(?:\s+work)?\b", re.IGNORECASE)
 _MENTIONED = re.compile(r"\b(?:(?:come|comes|came|coming|crop|crops|cropped|bring|brings|brought|bringing)\s+up"
                         r"|(?:raise|raises|raised|raising)\s+(?:it|this|that|them|these|those))\b", re.IGNORECASE)
 
@@ -122,5 +127,7 @@ def analyse(query: str, registry: Registry, glossary: dict[str, list[str]], *, e
     if topic and not set(tokenize(topic)) - ASKING_WORDS:
         # "What is Safe and Sound?": nothing is left once the names go; the partnership is the topic
         topic = ""
+    topic = topic if topic and topic != query else ""
+    focus = re.sub(r"\s+", " ", _DOMAIN.sub(" ", topic)).strip() if cross else topic
     return QueryPlan(text=query, expanded=expanded, partnerships=named, cross=cross, expansions=expansions,
-                     topic=topic if topic and topic != query else "")
+                     topic=topic, focus=focus if set(tokenize(focus)) - ASKING_WORDS else topic)

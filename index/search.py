@@ -10,7 +10,8 @@ Pipeline for one query:
    words (a question in the user's own words is ranked mostly by meaning); when the question
    names one partnership, the dense ranking is the topic's (the filter already handles the
    name); for cross-partnership questions the dense weight is shared between the question's
-   and the topic's dense rankings; for a question about one topic the dense ranking is
+   and the topic's dense rankings, the topic without the domain every partnership works in
+   ("in their community safety work": it tells none of them apart); for a question about one topic the dense ranking is
    corrected for hubness (``index.hubness``: a passage close to the whole corpus is lowered);
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in
@@ -280,7 +281,7 @@ class Searcher:
                              if filters.allows(m, self.registry) and (not scope or m.get("partnership") in scope)],
                             dtype=np.int64)
         use_topic = bool(plan.topic) and r.topic_query
-        qvecs = self.query_vectors([plan.expanded, plan.topic] if use_topic else [plan.expanded])
+        qvecs = self.query_vectors([plan.expanded, plan.focus] if use_topic else [plan.expanded])
         cos = view.dense_scores(qvecs[0])
         topic_cos = view.dense_scores(qvecs[1]) if use_topic else None
         lex = view.bm25.scores(plan.expanded)
@@ -299,7 +300,7 @@ class Searcher:
 
         share = self._lexical_share(coverage, eligible)
         # said together: the topic's words in one sentence (cross-partnership rankings only)
-        said = view.sentence_coverage.scores(plan.topic or plan.text) if plan.cross else None
+        said = view.sentence_coverage.scores(plan.focus or plan.text) if plan.cross else None
         partnerships = sorted({str(view.partnership[i]) for i in eligible})
         result.partnerships_searched = partnerships
         if plan.cross and r.per_partnership and len(partnerships) > 1:

@@ -239,6 +239,25 @@ def test_topic_is_only_given_when_it_differs_from_the_question():
     assert analyse("How many IDVAs are funded?", REGISTRY, glossary).topic == ""  # no names: nothing to remove
 
 
+def test_across_partnerships_the_domain_they_all_work_in_does_not_rank_their_passages(shires, monkeypatch):
+    """"... as part of their community safety work": every partnership's documents are about
+    community safety, so across partnerships the phrase tells none apart; each partnership's
+    passages are ranked on the rest (the focus). The topic keeps it, and a question about one
+    partnership, or about nothing but the domain, is ranked on its topic as before."""
+    plan = analyse("Which partnerships use CCTV as part of their community safety work?", REGISTRY, {})
+    assert "community safety" in plan.topic and tokenize(plan.focus) == tokenize("use CCTV as part of their")
+    one = analyse("What does Sandwell's community safety plan say about CCTV?", REGISTRY, {})
+    assert one.focus == one.topic and "community safety" in one.focus
+    only = analyse("Which partnerships describe their community safety work?", REGISTRY, {})
+    assert only.focus == only.topic != ""
+    searcher = shires.searcher
+    asked: list[str] = []
+    embed = searcher.query_vectors
+    monkeypatch.setattr(searcher, "query_vectors", lambda texts: asked.extend(texts) or embed(texts))
+    searcher.search("Which partnerships use CCTV as part of their community safety work?")
+    assert plan.focus in asked and plan.topic not in asked
+
+
 def test_topic_ranking_shares_the_dense_weight_in_fusion(shires):
     searcher = shires.searcher
     idx = np.arange(3)
