@@ -11,7 +11,8 @@ Pipeline for one query:
    names one partnership, the dense ranking is the topic's (the filter already handles the
    name); for cross-partnership questions the dense weight is shared between the question's
    and the topic's dense rankings, the topic without the domain every partnership works in
-   ("in their community safety work": it tells none of them apart); for a question about one topic the dense ranking is
+   ("in their community safety work": it tells none of them apart), which is also what a
+   question naming no partnership is matched on lexically; for a question about one topic the dense ranking is
    corrected for hubness (``index.hubness``: a passage close to the whole corpus is lowered);
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in
@@ -284,7 +285,9 @@ class Searcher:
         qvecs = self.query_vectors([plan.expanded, plan.focus] if use_topic else [plan.expanded])
         cos = view.dense_scores(qvecs[0])
         topic_cos = view.dense_scores(qvecs[1]) if use_topic else None
-        lex = view.bm25.scores(plan.expanded)
+        # "which partnerships ... in their community safety work?": with no partnership named, the
+        # words a question asks across partnerships with match every partnership's passages alike
+        lex = view.bm25.scores(plan.focus if plan.cross and plan.focus and len(plan.partnerships) < 2 else plan.expanded)
         coverage = view.bm25.coverage(plan.text)  # the user's own words: expansions must not dilute it
         rel = self.relevance(cos, coverage)
         rank_cos = cos

@@ -258,6 +258,23 @@ def test_across_partnerships_the_domain_they_all_work_in_does_not_rank_their_pas
     assert plan.focus in asked and plan.topic not in asked
 
 
+def test_a_question_naming_no_partnership_is_matched_lexically_on_its_focus(shires, monkeypatch):
+    """"Which partnerships ... community safety work?": BM25 on the question would reward every
+    passage saying "partnership", "community" or "safety"; it ranks on the focus. A comparison of
+    named partnerships keeps the whole question (each one's own name marks what it says of itself)."""
+    view = shires.searcher.view()
+    asked: list[str] = []
+    scores = view.bm25.scores
+    monkeypatch.setattr(view.bm25, "scores", lambda query: asked.append(query) or scores(query))
+    which = "Which partnerships use CCTV as part of their community safety work?"
+    shires.searcher.search(which)
+    assert asked == [analyse(which, REGISTRY, {}).focus]
+    asked.clear()
+    compare = "Compare how Northshire and Southshire use CCTV in their community safety work"
+    shires.searcher.search(compare)
+    assert asked == [compare]
+
+
 def test_topic_ranking_shares_the_dense_weight_in_fusion(shires):
     searcher = shires.searcher
     idx = np.arange(3)
