@@ -138,14 +138,18 @@ class VectorCache:
             self._cache.clear()
 
     def __call__(self, texts: list[str]) -> np.ndarray:
+        """The texts' vectors, in order. Least recently used entries make room for new ones;
+        the vectors this call returns are held apart, so making room never loses one of them."""
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+            got = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            for t in got:
+                self._cache.move_to_end(t)
+        missing = [t for t in dict.fromkeys(texts) if t not in got]
         if missing:
             vectors = np.asarray(self._embed(missing), dtype=np.float32)
             with self._lock:
                 for t, v in zip(missing, vectors):
-                    self._cache[t] = v
+                    self._cache[t] = got[t] = v
                 while len(self._cache) > self._size:
                     self._cache.popitem(last=False)
-        with self._lock:
-            return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+        return np.stack([got[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
