@@ -91,10 +91,10 @@ def expand(query: str, glossary: dict[str, list[str]]) -> tuple[str, dict[str, l
 
 
 _PARTNERSHIP_WORDS = re.compile(r"\b(?:partnerships?|csps?|boroughs?)\b", re.IGNORECASE)
-#: "does suicide come up", "which partnerships bring up knife crime", "which one raises it": how a
-#: question asks whether something is mentioned, not what it is about ("come together", "raise awareness")
 #: the domain every partnership works in: across partnerships it tells none of them apart
 _DOMAIN = re.compile(r"\bcommunity[- ]safety(?:\s+work)?\b", re.IGNORECASE)
+#: "does suicide come up", "which partnerships bring up knife crime", "which one raises it": how a
+#: question asks whether something is mentioned, not what it is about ("come together", "raise awareness")
 _MENTIONED = re.compile(r"\b(?:(?:come|comes|came|coming|crop|crops|cropped|bring|brings|brought|bringing)\s+up"
                         r"|(?:raise|raises|raised|raising)\s+(?:it|this|that|them|these|those))\b", re.IGNORECASE)
 

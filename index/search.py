@@ -12,8 +12,9 @@ Pipeline for one query:
    name); for cross-partnership questions the dense weight is shared between the question's
    and the topic's dense rankings, the topic without the domain every partnership works in
    ("in their community safety work": it tells none of them apart), which is also what a
-   question naming no partnership is matched on lexically; for a question about one topic the dense ranking is
-   corrected for hubness (``index.hubness``: a passage close to the whole corpus is lowered);
+   question naming no partnership is matched on lexically; for a question about one topic
+   the dense ranking is corrected for hubness (``index.hubness``: a passage close to the
+   whole corpus is lowered);
 3. for "which/compare/across" questions, rank within each partnership and interleave, so
    every partnership with relevant evidence appears and the others are not padded in
    (partnerships compared by name share the places left in turn); within a partnership a
