@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.lexical import ASKING_WORDS, tokenize
+from index.lexical import query_terms
 from ingest.partnerships import (
     Registry,
     group_pattern,
@@ -124,10 +124,10 @@ def analyse(query: str, registry: Registry, glossary: dict[str, list[str]], *, e
     additions, expansions = _additions(topic or query, glossary) if expand_acronyms else ([], {})
     expanded = _with(query, additions)
     topic = _with(topic, additions) if topic else ""
-    if topic and not set(tokenize(topic)) - ASKING_WORDS:
+    if topic and not query_terms(topic):
         # "What is Safe and Sound?": nothing is left once the names go; the partnership is the topic
         topic = ""
     topic = topic if topic and topic != query else ""
     focus = re.sub(r"\s+", " ", _DOMAIN.sub(" ", topic)).strip() if cross else topic
     return QueryPlan(text=query, expanded=expanded, partnerships=named, cross=cross, expansions=expansions,
-                     topic=topic, focus=focus if set(tokenize(focus)) - ASKING_WORDS else topic)
+                     topic=topic, focus=focus if query_terms(focus) else topic)
