@@ -6,8 +6,9 @@ scored on how much of the question it covers (IDF-weighted terms, the question's
 partnership names and the words it is asked with left out; its heading and its line's label
 count; an acronym covers the long form the question spells out, and another form of a
 question word, ``index.families``, covers that word), how close it is in meaning
-(cosine to the question), and the calibrated relevance of its passage; figure questions
-prefer sentences with numbers. A question that asks several things gets the best sentence
+(cosine to the question; a sentence that refers back, "These involved ...", at least the mean
+of its own and the sentence before's), and the calibrated relevance of its passage; figure
+questions prefer sentences with numbers. A question that asks several things gets the best sentence
 for each part. Selection is greedy over what is still unsaid (a sentence covering question
 terms no chosen sentence covers gains), removes near-duplicates (the same sentence in a
 cabinet report and the plan it covers); cross-partnership answers select per partnership.
@@ -254,6 +255,18 @@ _REFERS_BACK = re.compile(r"^(?:-\s*)?(?:(?:in|by|during|since|at)\s[^,]{1,40},\
                           re.IGNORECASE)
 
 
+def _with_antecedents(cands: list[Candidate], cos: np.ndarray) -> np.ndarray:
+    """Each sentence's closeness in meaning to the question; a sentence that refers back ("These
+    involved parents ... delivering walkabouts") is about what the sentence before it says, so it
+    is at least as close as the mean of its own and that sentence's."""
+    out = cos.copy()
+    for i in range(1, len(cands)):
+        c, prev = cands[i], cands[i - 1]
+        if prev.hit is c.hit and _REFERS_BACK.match(c.text):
+            out[i] = max(out[i], (cos[i] + out[i - 1]) / 2)
+    return out
+
+
 def acronym_words(question: str, glossary: dict[str, list[str]]) -> dict[str, frozenset[str]]:
     """For ``score``'s ``equivalents``: each acronym token whose long form the question spells
     out ("anti-social behaviour": "asb"), mapped to the tokens of that long form."""
@@ -305,7 +318,7 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     words learns the programme's name. ``repeated_labels`` (``label_key``) are line types a
     document repeats ("Recent work:", "Challenges:"), which name nothing, and are not shown."""
     total = sum(terms.values()) or 1.0
-    cos = vectors @ qvec if len(cands) else np.zeros(0)
+    cos = _with_antecedents(cands, vectors @ qvec if len(cands) else np.zeros(0))
     equivalents = equivalents or {}
     for c, sim in zip(cands, cos):
         words = c.words.union(*(equivalents[t] for t in c.words & equivalents.keys()))

@@ -427,6 +427,23 @@ def test_a_sentence_that_refers_back_inherits_what_the_one_before_is_about():
     assert first.coverage == pytest.approx(3 / 4)
 
 
+def test_a_sentence_that_refers_back_is_as_close_in_meaning_as_what_it_refers_to():
+    """"These involved parents ... walkabouts" says nothing the question's words match; the
+    sentence before says what "these" are. Its closeness is at least the mean of the two; a
+    sentence that does not refer back, or opens another passage, keeps its own."""
+    text = "Parents led safety walks in Newtown. These involved maps and walkabouts. Maps were printed for every school."
+    hit = _passage(text)
+    other = _passage("They met every month at the town hall.", chunk_id="other")
+    walks, these, maps = X.candidates([hit])
+    (they,) = X.candidates([other])
+    qvec = np.array([1.0, 0.0], dtype=np.float32)
+    vectors = np.array([[0.8, 0.6], [0.2, 0.98], [0.1, 0.99], [0.1, 0.99]], dtype=np.float32)
+    X.score([walks, these, maps, they], {"parent": 1.0}, qvec, vectors, figure_question=False)
+    assert these.score == pytest.approx(0.45 * (0.8 + 0.2) / 2 + 0.45 * these.coverage + 0.10 * hit.score)
+    assert maps.score == pytest.approx(0.45 * 0.1 + 0.45 * maps.coverage + 0.10 * hit.score)
+    assert they.score == pytest.approx(0.45 * 0.1 + 0.10 * other.score)
+
+
 def test_a_sentence_using_the_acronym_covers_the_long_form_the_question_spells_out():
     hit = SearchHit(rank=1, score=0.5, text="ASB has decreased by 18% in the past 4 weeks.", partnership="Northshire",
                     document="d", source="s", page=None, section=None, chunk_id="c")
