@@ -47,6 +47,12 @@ _EXTENT_Q = re.compile(r"how much\s+(?:[\w-]+\s+)?(?:weight|emphasis|importance|
                        r"thought|detail|progress|difference|effort|work|involvement|notice|control|responsibility|"
                        r"consultation|engagement|collaboration|co-?operation)\b",
                        re.IGNORECASE)
+#: "what proportion/percentage/share of ...": the figure must be a proportion
+_PROPORTION_Q = re.compile(r"\b(?:what|by\s+what)\s+(?:percentage|proportion|share|fraction)\b", re.IGNORECASE)
+#: a proportion stated: "27.5%", "35 per cent", "one in three", "7 out of 10", "half", "a third"
+_PROPORTION = re.compile(r"\d\s*%|\bper\s?cent\b|(?<![\d.])\b(?:one|two|three|four|five|\d{1,3})\s+(?:in|out\s+of)\s+"
+                         r"(?:every\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,3})\b|\b(?:half|(?:a|one|two)\s+(?:third|quarter|fifth)s?|"
+                         r"majority|minority)\b", re.IGNORECASE)
 _MONEY_TERMS = ("funding", "funded", "money", "budget", "cost", "costs", "costing", "costed", "price", "priced", "spend",
                 "spent", "spending", "grant", "grants", "pounds", "invest", "invested", "investment", "pay", "paid",
                 "payment", "payments", "value", "worth")
@@ -262,7 +268,8 @@ class AnswerQuestionPipeline:
             return self._abstain(ctx, f"The documents don't name which {_body_noun(ctx.question)} that is: the "
                                       "passages that mention it give no name.")
         if count and not stating:
-            return self._abstain(ctx, "The documents discuss this but give no figure for it.")
+            asked = "proportion" if _PROPORTION_Q.match(ctx.question, count.start()) else "figure"
+            return self._abstain(ctx, f"The documents discuss this but give no {asked} for it.")
         if _HOW_OFTEN_Q.match(ctx.question) and not self._stating_frequency(ctx, answering):
             return self._abstain(ctx, "The documents don't say how often: the passages that mention it give no "
                                       "frequency for it.")
@@ -289,8 +296,11 @@ class AnswerQuestionPipeline:
         clause = ctx.question[slice(*figure_clause)]
         about = clause if _rarest_terms(ctx, clause, _QUESTION_WORDS) else ctx.question
         money = bool(_MONEY_Q.search(about))
+        # "what proportion of the requests met the threshold?": a count of requests is no answer
+        proportion = bool(_PROPORTION_Q.match(ctx.question, count.start()))
         return [c for c in answering
-                if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))]
+                if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))
+                and (not proportion or _PROPORTION.search(c.text))]
 
     def _body_asked_for(self, ctx: _Context) -> str | None:
         """"Which organisation won the contract to deliver ...?": the rarest word of the clause

@@ -8,6 +8,7 @@ import pytest
 
 from index import extractive as X
 from index.answer import (
+    _PROPORTION,
     AnswerQuestionPipeline,
     _body_noun,
     _month_not_stated,
@@ -271,12 +272,27 @@ def test_a_disagreement_is_shown_only_when_the_question_asks_about_its_measure(s
     ("What is the value of the contract for the Northshire youth workers in A&E?", "give no figure"),
     # "how much is it costing": a sum of money too, and "120 offences" is none
     ("How much is the Northshire knife crime work costing?", "give no figure"),
+    # "what proportion": a count ("knife crime 150 offences") is no share of anything
+    ("What proportion of Northshire's knife crime offences were robberies?", "give no proportion"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
     assert a.abstained, a.answer
     assert reason in a.answer
     check_citations(shires, a)  # "closest passages" citations are still exact
+
+
+@pytest.mark.parametrize("text, states", [
+    ("Repeat offenders accounted for 27.5% of offenders.", True),
+    ("Rates rose by 35 per cent.", True),
+    ("One in three respondents had experienced abuse.", True),
+    ("7 out of 10 residents feel safe.", True),
+    ("Half of the referrals came from schools.", True),
+    ("4.15 In 2019 the CSPT received 7 Community Trigger requests.", False),  # a paragraph number and a year
+    ("The board met 6 times in 2021.", False),
+])
+def test_a_proportion_is_a_percentage_a_ratio_or_a_fraction(text, states):
+    assert bool(_PROPORTION.search(text)) is states
 
 
 def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
