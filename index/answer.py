@@ -29,7 +29,7 @@ from cspkb.settings import Settings
 from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
-from index.figures import find_disagreements
+from index.figures import DAY_DATE, find_disagreements
 from index.lexical import token_set, tokenize
 from index.query import topic_of
 from index.search import CorpusView, Filters, Searcher, SearchHit, SearchResult
@@ -95,6 +95,9 @@ _FREQUENCY = re.compile(r"\b(?:every\s+(?:\d+|two|three|four|five|six|eight|twel
                         r"|(?:daily|weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|bi-?annually|biannually)"
                         r"|(?:once|twice|\d+\s+times|three\s+times|four\s+times|six\s+times)\s+(?:a|per|each|every)\s+(?:day|week|fortnight|month|quarter|year)"
                         r"|(?:each|per)\s+(?:week|fortnight|month|quarter|year))\b", re.IGNORECASE)
+#: "On what date did the board approve ...?": asks for a day's date (the passages must give one; their
+#: short dated lines, "Cabinet 23 October 2019", are candidate sentences)
+_DATE_Q = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.IGNORECASE)
 #: the words "how often" is asked with, not what it asks about
 _FREQUENCY_WORDS = token_set({"often", "frequently", "meet", "meets", "met", "meeting", "held", "take", "place", "happen",
                               "happens"})
@@ -197,7 +200,7 @@ class AnswerQuestionPipeline:
         # a word no document uses ("headline priorities") no sentence can contain: left in, it
         # would only lower every sentence's coverage alike
         ctx.terms = {t: w for t, w in ctx.terms.items() if t in view.bm25} or ctx.terms
-        ctx.cands = X.candidates(ctx.evidence)
+        ctx.cands = X.candidates(ctx.evidence, dated_lines=bool(_DATE_Q.search(ctx.question)))
         if ctx.cands:
             # sentences are compared with the question's topic (names removed: the scope is already set)
             qvec = self.searcher.query_vectors([ctx.result.topic or ctx.question])[0]  # the search embedded it
@@ -270,6 +273,10 @@ class AnswerQuestionPipeline:
         if count and not stating:
             asked = "proportion" if _PROPORTION_Q.match(ctx.question, count.start()) else "figure"
             return self._abstain(ctx, f"The documents discuss this but give no {asked} for it.")
+        # "On what date did the board sign off the strategy?": no passage to answer from gives any day's date
+        if _DATE_Q.search(ctx.question) and not any(DAY_DATE.search(h.text) for h in ctx.evidence):
+            return self._abstain(ctx, "The documents don't give that date: the passages that answer give no "
+                                      "day's date at all.")
         if _HOW_OFTEN_Q.match(ctx.question) and not self._stating_frequency(ctx, answering):
             return self._abstain(ctx, "The documents don't say how often: the passages that mention it give no "
                                       "frequency for it.")

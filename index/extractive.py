@@ -23,7 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
-from index.figures import Figure, figures_in
+from index.figures import DAY_DATE, Figure, figures_in
 from index.lexical import ASKING_WORDS, tokenize
 from index.query import spelled_out
 from index.search import SearchHit
@@ -156,8 +156,10 @@ class Candidate:
         return False
 
 
-def candidates(hits: list[SearchHit]) -> list[Candidate]:
-    """Sentences (and whole table rows) of each passage, located exactly in its text."""
+def candidates(hits: list[SearchHit], *, dated_lines: bool = False) -> list[Candidate]:
+    """Sentences (and whole table rows) of each passage, located exactly in its text. With
+    ``dated_lines`` (a question asking for a date), a short line that gives a day's date
+    ("Cabinet 23 October 2019") is a candidate too, though otherwise it would pass for a title."""
     out: list[Candidate] = []
     for hit in hits:
         cursor = 0
@@ -172,8 +174,9 @@ def candidates(hits: list[SearchHit]) -> list[Candidate]:
                 cursor = end
                 words = len(unit.split())
                 listed = len(cells) > 1 or unit.startswith("- ")
-                if unit not in headings and not _is_statement(unit) and ((words < 4 and not _HAS_DIGIT.search(unit))
-                                             or (words <= 8 and not listed and not unit.endswith(TERMINAL))):
+                if (unit not in headings and not _is_statement(unit) and not (dated_lines and DAY_DATE.search(unit))
+                        and ((words < 4 and not _HAS_DIGIT.search(unit))
+                             or (words <= 8 and not listed and not unit.endswith(TERMINAL)))):
                     continue  # fragments, and titles left in the text; the passage's own heading
                     # can answer ("Introduction from the Chair Councillor ...") and is judged like a sentence
                 if _POINTER.match(unit):

@@ -15,7 +15,7 @@ from index.answer import (
     _who_role,
 )
 from index.citations import Citation, Statement, locate, render, renumber
-from index.figures import figures_in, find_disagreements
+from index.figures import DAY_DATE, figures_in, find_disagreements
 from index.lexical import tokenize
 from index.search import Filters, SearchHit
 from index.synthesis import SynthesisUnavailable
@@ -274,6 +274,8 @@ def test_a_disagreement_is_shown_only_when_the_question_asks_about_its_measure(s
     ("How much is the Northshire knife crime work costing?", "give no figure"),
     # "what proportion": a count ("knife crime 150 offences") is no share of anything
     ("What proportion of Northshire's knife crime offences were robberies?", "give no proportion"),
+    # "on what date": no passage gives a day's date ("2023-2026" is a period)
+    ("On what date was the Southshire strategy on knife crime in schools signed off?", "don't give that date"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
@@ -293,6 +295,23 @@ def test_abstains_plainly(shires, question, reason):
 ])
 def test_a_proportion_is_a_percentage_a_ratio_or_a_fraction(text, states):
     assert bool(_PROPORTION.search(text)) is states
+
+
+@pytest.mark.parametrize("text, dated", [
+    ("Cabinet 23 October 2019", True), ("Date | 11th November 2021", True), ("Set up by 30/12/19", True),
+    ("Training on 24.04.20 for champions", True), ("Meeting of March 3rd", True),
+    ("Plan 2020-2023", False), ("Version 1.9 in May", False), ("4.15 In 2019 the team met", False),
+])
+def test_a_days_date_is_a_day_and_a_month(text, dated):
+    assert bool(DAY_DATE.search(text)) is dated
+
+
+def test_a_question_asking_for_a_date_keeps_the_short_lines_that_give_one():
+    """"Cabinet 23 October 2019" reads as a title, and is no sentence for most questions; it is
+    the answer to "on what date did Cabinet consider the plan?"."""
+    hit = _passage("Cabinet 23 October 2019\nThe plan was agreed by the partnership board in full.")
+    assert [c.text for c in X.candidates([hit])] == ["The plan was agreed by the partnership board in full."]
+    assert [c.text for c in X.candidates([hit], dated_lines=True)][0] == "Cabinet 23 October 2019"
 
 
 def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
