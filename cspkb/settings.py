@@ -152,6 +152,7 @@ class AnswerSettings(BaseModel):
     specificity_weight: float = Field(default=0.05, description="Among sentences that answer, weight of what a sentence adds beyond the question (names, figures) when choosing which to show.")
     heading_weight: float = Field(default=0.75, description="How much a question term counts towards a sentence's coverage when only its section heading says it (1: as if the sentence said it).")
     commitment_weight: float = Field(default=0.06, description="For a question about what a partnership promises or will do, weight of a sentence that says what it will do ('we will ...', or under a 'we will' heading) when choosing which to show.")
+    table_coverage: float = Field(default=0.3, description="A small table is a candidate answer as a whole ('who are the non-statutory partners?' is a column of one); it answers only when its header row and first column cover this share of the question's terms.")
     relative_cut: float = Field(default=0.5, description="Sentences below this share of the best sentence's score are left out (in a cross-partnership answer, of the partnership's best).")
     novelty_weight: float = Field(default=0.5, description="When choosing the next sentence of an answer, weight of the share of the question's terms it covers that the sentences already chosen do not (0: rank alone).")
     facets: bool = Field(default=True, description="A question that asks several things gets, for each, the sentence that covers it best.")

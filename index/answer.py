@@ -210,6 +210,7 @@ class AnswerQuestionPipeline:
                     definition_question=X.is_definition_question(ctx.question),
                     commitment_weight=self.settings.answer.commitment_weight if X.is_commitment_question(ctx.question) else 0.0,
                     heading_weight=self.settings.answer.heading_weight, repeated_labels=view.repeated_labels,
+                    table_coverage=self.settings.answer.table_coverage,
                     equivalents=X.merged(X.acronym_words(ctx.question, view.glossary), X.family_words(ctx.terms, view.families)))
 
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:

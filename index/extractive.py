@@ -1,7 +1,8 @@
 """The extractive answerer: pick the sentences of the retrieved passages that answer the
 question, and keep each one as an exact span of its chunk.
 
-Every line of a passage is split into sentences (a table row into its cells). Each sentence is
+Every line of a passage is split into sentences (a table row into its cells); a small table is
+also a candidate as a whole, about what its header row and first column say. Each sentence is
 scored on how much of the question it covers (IDF-weighted terms, the question's own
 partnership names and the words it is asked with left out; its heading and its line's label
 count; an acronym covers the long form the question spells out, and another form of a
@@ -91,11 +92,18 @@ class Candidate:
     coverage: float = 0.0
     rank: float | None = None  # the score plus what the sentence adds (see ``score``); None: the score
     heading: str = ""  # set when the section heading supplies question terms the sentence lacks
+    table: bool = False  # a whole small table (``_tables``), not a sentence
 
     @cached_property
     def words(self) -> frozenset[str]:
-        """The sentence's tokens (scoring, part coverage and near-duplicate checks all use them)."""
-        return frozenset(tokenize(self.text))
+        """The sentence's tokens (scoring, part coverage and near-duplicate checks all use them);
+        a table's are those of its header row and its first column, which say what it lists
+        ("Non-Statutory Partners", "Date |", "Report Author |"): all its cells' names would
+        cover some of any question's words."""
+        if not self.table:
+            return frozenset(tokenize(self.text))
+        header, *rows = self.text.split("\n")
+        return frozenset(tokenize(" ".join([header, *(line_cells(r)[0] for r in rows if " | " in r)])))
 
     @cached_property
     def label(self) -> str:
@@ -182,7 +190,35 @@ def candidates(hits: list[SearchHit], *, dated_lines: bool = False) -> list[Cand
                 if _POINTER.match(unit):
                     continue  # "(See draft plan Appendix A)" says where to look, not anything
                 out.append(Candidate(unit, hit, start, end, hit.text[:start]))
+        out.extend(Candidate(hit.text[a:b], hit, a, b, hit.text[:a], table=True) for a, b in _tables(hit.text))
     return out
+
+
+def _tables(text: str, max_words: int = 120, max_wrapped_words: int = 6) -> list[tuple[int, int]]:
+    """The spans of the small tables in a passage: two or more rows (" | " between cells) in a
+    row, from the header to the last row, with the short lines a cell wrapped onto ("Company")
+    inside; a table of more than ``max_words`` words is left to its rows. A table is one
+    candidate too: "who are the non-statutory partners?" is answered by a column of it, under
+    its header, which no one cell says."""
+    spans: list[tuple[int, int]] = []
+    start = end = None
+    rows = pos = 0
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        line_end = pos + len(line)
+        if " | " in line:
+            if start is None:
+                start, rows = pos, 0
+            end, rows = line_end, rows + 1
+        elif start is not None and not (len(line.split()) <= max_wrapped_words and i + 1 < len(lines)
+                                        and " | " in lines[i + 1]):
+            if rows >= 2 and len(text[start:end].split()) <= max_words:
+                spans.append((start, end))
+            start = None
+        pos = line_end + 1
+    if start is not None and rows >= 2 and len(text[start:end].split()) <= max_words:
+        spans.append((start, end))
+    return spans
 
 
 #: a sentence that only points elsewhere: "(See draft plan **Appendix A**)", "(see legal implications item 8)."
@@ -244,13 +280,14 @@ def spoken(text: str) -> str:
     """A quote as it reads in a sentence: its list lines joined with "; ", without their bullets
     or the stops that end each line ("12 adults (male)." and "14 children": "12 adults
     (male); 14 children"), and without the marker a footnote opens with ("⁷ Under reported
-    crimes include ...")."""
+    crimes include ..."); a table's header row is followed by a colon."""
     lines = [FOOTNOTE.sub("", _ITEM.sub("", ln).strip()) for ln in text.split("\n")]
     head, *items = [ln for ln in lines if ln]
     if not items:
         return head
     *inner, last = items
-    return f"{head} {'; '.join([*(re.sub(r'[.;,]+$', '', i) for i in inner), last])}"
+    lead = f"{head}:" if " | " in head and not head.endswith(":") else head  # a table's header row
+    return f"{lead} {'; '.join([*(re.sub(r'[.;,]+$', '', i) for i in inner), last])}"
 
 
 #: a sentence whose subject is the previous sentence's ("This included ...", "In 2022, these were ...")
@@ -305,7 +342,8 @@ def question_terms(question: str, idf: Callable[[str], float], exclude: set[str]
 def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vectors: np.ndarray,
           *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
           equivalents: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0,
-          heading_weight: float = 1.0, repeated_labels: frozenset[str] = frozenset()) -> None:
+          heading_weight: float = 1.0, repeated_labels: frozenset[str] = frozenset(),
+          table_coverage: float = 0.0) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
     place. ``equivalents`` maps a sentence token to the question terms it stands for: an
     acronym's token to the tokens of the long form the question spells out (a sentence using
@@ -319,7 +357,9 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     direct connection between the police, schools ...") is shown under it when the sentence
     does not say it and no heading is shown for question terms: the user asking in their own
     words learns the programme's name. ``repeated_labels`` (``label_key``) are line types a
-    document repeats ("Recent work:", "Challenges:"), which name nothing, and are not shown."""
+    document repeats ("Recent work:", "Challenges:"), which name nothing, and are not shown.
+    A whole table (``Candidate.table``) answers only when its words, its header row's and
+    first column's, cover at least ``table_coverage`` of the question's."""
     total = sum(terms.values()) or 1.0
     cos = _with_antecedents(cands, vectors @ qvec if len(cands) else np.zeros(0))
     equivalents = equivalents or {}
@@ -338,6 +378,8 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
               and not set(tokenize(c.label)) <= c.words):
             c.heading = c.label
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
+        if c.table and c.coverage < table_coverage:
+            c.score = 0.0  # a table the question is not about (its header and first column say little of it)
         if figure_question and _HAS_DIGIT.search(c.text):
             c.score += 0.08
         # the choice among sentences that answer also weighs what each adds beyond the question

@@ -306,6 +306,44 @@ def test_a_days_date_is_a_day_and_a_month(text, dated):
     assert bool(DAY_DATE.search(text)) is dated
 
 
+TABLE_PASSAGE = ("The partnership has statutory and other members.\n"
+                 "Statutory Partners | Non-Statutory Partners\n"
+                 "City Council | Resident Representatives for each area\n"
+                 "(including Youth Offending Team)\n"
+                 "Police | Business sector\n"
+                 "Fire Service | Housing company\n"
+                 "The board meets every quarter to review delivery.")
+
+
+def test_a_small_table_is_one_candidate_from_its_header_to_its_last_row():
+    """"Who are the non-statutory partners?" is answered by a column of the table under its
+    header, which no one cell says; a cell's wrapped line ("(including ...)") stays inside."""
+    cands = X.candidates([_passage(TABLE_PASSAGE)])
+    (table,) = [c for c in cands if c.table]
+    assert table.text.startswith("Statutory Partners") and table.text.endswith("Housing company")
+    assert "(including Youth Offending Team)" in table.text and TABLE_PASSAGE[table.start:table.end] == table.text
+    assert X.spoken(table.text).startswith("Statutory Partners | Non-Statutory Partners: City Council | Resident "
+                                           "Representatives for each area; (including Youth Offending Team); Police")
+    # what it is about: its header row and first column, not every name in its cells
+    assert {"statutori", "non", "partner", "citi", "polic"} <= table.words and "busi" not in table.words
+    assert not [c for c in X.candidates([_passage("Intro text here.\nA | B\nMore text follows here.")]) if c.table]
+    big = "\n".join(f"Row {i} | " + "word " * 20 for i in range(8))  # over 120 words: left to its rows
+    assert not [c for c in X.candidates([_passage(big)]) if c.table]
+
+
+def test_a_table_answers_only_a_question_its_header_or_first_column_is_about():
+    cands = X.candidates([_passage(TABLE_PASSAGE)])
+    table = next(c for c in cands if c.table)
+    vectors = np.ones((len(cands), 2), dtype=np.float32)
+    qvec = np.array([1.0, 0.0], dtype=np.float32)
+    X.score(cands, {t: 1.0 for t in tokenize("non-statutory partners")}, qvec, vectors, figure_question=False,
+            table_coverage=0.3)
+    assert table.score > 0 and table.coverage == 1.0
+    X.score(cands, {t: 1.0 for t in tokenize("business housing residents")}, qvec, vectors, figure_question=False,
+            table_coverage=0.3)
+    assert table.score == 0.0  # its cells name them, but the table is not about them
+
+
 def test_a_question_asking_for_a_date_keeps_the_short_lines_that_give_one():
     """"Cabinet 23 October 2019" reads as a title, and is no sentence for most questions; it is
     the answer to "on what date did Cabinet consider the plan?"."""
