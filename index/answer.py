@@ -707,7 +707,8 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
     a sentence that states one is followed by the year it is for and the source."""
     citations: list[Citation] = []
     statements: list[Statement] = []
-    spans = [X.with_list(c) for c in chosen]  # a lead-in brings the list it introduces
+    # a lead-in brings the list it introduces; a sentence, the next one when that refers back to it
+    spans = [X.with_list(X.with_sequel(c)) for c in chosen]
     # a heading chosen as a sentence says nothing that another chosen sentence's "Under “heading”:" does not
     shown_under = {(c.hit.chunk_id, c.heading) for c in spans if c.heading}
     for c in spans:

@@ -13,6 +13,8 @@ questions prefer sentences with numbers. A question that asks several things get
 for each part. Selection is greedy over what is still unsaid (a sentence covering question
 terms no chosen sentence covers gains), removes near-duplicates (the same sentence in a
 cabinet report and the plan it covers); cross-partnership answers select per partnership.
+A chosen sentence is quoted with the list it introduces and with the next sentence when that
+one refers back to it ("This will enable us to ...").
 """
 
 from __future__ import annotations
@@ -273,6 +275,21 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
         items += 1
     if not items:
         return c
+    return replace(c, text=text[c.start:end], end=end)
+
+
+def with_sequel(c: Candidate, max_words: int = 40) -> Candidate:
+    """The candidate extended over the next sentence of its line when that one refers back to
+    it ("... included in the new Liquid Logic recording system. This will enable us to
+    identify any trends."): what it adds is about the candidate, and reads only with it.
+    Otherwise the candidate itself."""
+    text = c.hit.text
+    line_end = text.find("\n", c.end)
+    line_end = len(text) if line_end < 0 else line_end
+    units = line_units(text[c.end:line_end]) if " | " not in text[c.start:line_end] else []
+    if not units or not _REFERS_BACK.match(units[0]) or len(units[0].split()) > max_words:
+        return c
+    end = text.find(units[0], c.end) + len(units[0])
     return replace(c, text=text[c.start:end], end=end)
 
 

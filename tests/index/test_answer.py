@@ -344,6 +344,16 @@ def test_a_table_answers_only_a_question_its_header_or_first_column_is_about():
     assert table.score == 0.0  # its cells name them, but the table is not about them
 
 
+def test_a_quoted_sentence_brings_the_next_one_when_that_refers_back_to_it():
+    text = ("Trafficking is now recorded in the new case system. This will let us see trends. Staff were trained.\n"
+            "Referrals rose in the year. Staff were trained in June.\nThe first cell of a row. | This is the next cell.")
+    system, this, trained, rose, _june, cell_a, _cell_b = X.candidates([_passage(text)])
+    assert X.with_sequel(system).text == "Trafficking is now recorded in the new case system. This will let us see trends."
+    assert X.with_sequel(this) is this and X.with_sequel(trained) is trained  # not "Staff ...", nor the next line
+    assert X.with_sequel(rose) is rose
+    assert X.with_sequel(cell_a) is cell_a  # a table row's cells are not one another's sequels
+
+
 def test_a_question_asking_for_a_date_keeps_the_short_lines_that_give_one():
     """"Cabinet 23 October 2019" reads as a title, and is no sentence for most questions; it is
     the answer to "on what date did Cabinet consider the plan?"."""
