@@ -98,6 +98,16 @@ _FREQUENCY = re.compile(r"\b(?:every\s+(?:\d+|two|three|four|five|six|eight|twel
 #: "On what date did the board approve ...?": asks for a day's date (the passages must give one; their
 #: short dated lines, "Cabinet 23 October 2019", are candidate sentences)
 _DATE_Q = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.IGNORECASE)
+#: "What did the national review conclude ...?": asks what a piece of work found (group 1: the work)
+_FINDINGS_Q = re.compile(r"\bwhat\s+did\s+(.{3,100}?)\s+(?:find|conclude|recommend|reveal|show|report\s+about)\b",
+                         re.IGNORECASE)
+#: says what the work found ("The review found that ... and partners will act on it")
+_FOUND = re.compile(r"\b(?:found|concluded|showed|shown|revealed|identified|recommended|highlighted)\b", re.IGNORECASE)
+#: where the name of the work ends: "the national review | of Community Safety Partnerships"
+_WORK_END = re.compile(r"\s+(?:of|for|on|by|in|into|about|from|commissioned|carried|published|led|run)\b", re.IGNORECASE)
+#: says the work is still to come: "the planned national review", "a profile is currently being commissioned"
+_NOT_YET = re.compile(r"\b(?:planned|will|to\s+be|(?:is|are)\s+(?:currently\s+)?being|due\s+to|forthcoming|upcoming|"
+                      r"proposed|intends?\s+to|going\s+to)\b", re.IGNORECASE)
 #: the words "how often" is asked with, not what it asks about
 _FREQUENCY_WORDS = token_set({"often", "frequently", "meet", "meets", "met", "meeting", "held", "take", "place", "happen",
                               "happens"})
@@ -265,6 +275,9 @@ class AnswerQuestionPipeline:
         if role and not any(_names_role_holder(c, role, asked, bodies) for c in answering):
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
+        if (work := self._work_not_yet_done(ctx, answering)) is not None:
+            return self._abstain(ctx, f"The documents mention {work} only as planned or under way: they give no "
+                                      "findings from it.")
         body = self._body_asked_for(ctx)
         kind = _self_named_kind(ctx.question)
         if (body and not any(_names_body(c, body, asked) for c in answering)) or (
@@ -281,6 +294,21 @@ class AnswerQuestionPipeline:
         if _HOW_OFTEN_Q.match(ctx.question) and not self._stating_frequency(ctx, answering):
             return self._abstain(ctx, "The documents don't say how often: the passages that mention it give no "
                                       "frequency for it.")
+        return None
+
+    def _work_not_yet_done(self, ctx: _Context, answering: list[X.Candidate]) -> str | None:
+        """"What did the national review conclude?", where every answering sentence that names
+        the work (each word the question names it with: "national", "review") says it is still
+        to come ("Supporting the planned national review ..."): the work, as the question names
+        it; else None."""
+        m = _FINDINGS_Q.search(ctx.question)
+        if not m:
+            return None
+        work = _WORK_END.split(m.group(1), maxsplit=1)[0]  # "the violence profile" (commissioned for ...)
+        key = set(_rarest_terms(ctx, work, frozenset()))
+        naming = [c for c in answering if key <= c.words] if key else []
+        if naming and all(_NOT_YET.search(c.text) and not _FOUND.search(c.text) for c in naming):
+            return re.sub(r"^(?:the|a|an)\s+", "the ", work, flags=re.IGNORECASE)
         return None
 
     def _stating_frequency(self, ctx: _Context, answering: list[X.Candidate]) -> list[X.Candidate]:

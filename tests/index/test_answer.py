@@ -8,6 +8,8 @@ import pytest
 
 from index import extractive as X
 from index.answer import (
+    _FOUND,
+    _NOT_YET,
     _PROPORTION,
     AnswerQuestionPipeline,
     _body_noun,
@@ -276,6 +278,8 @@ def test_a_disagreement_is_shown_only_when_the_question_asks_about_its_measure(s
     ("What proportion of Northshire's knife crime offences were robberies?", "give no proportion"),
     # "on what date": no passage gives a day's date ("2023-2026" is a period)
     ("On what date was the Southshire strategy on knife crime in schools signed off?", "don't give that date"),
+    # what a piece of work found, where the documents only say it is planned ("is planned to open in 2019")
+    ("What did the new central library in Eastshire report about visitor numbers?", "only as planned"),
 ])
 def test_abstains_plainly(shires, question, reason):
     a = shires.answerer.answer(question)
@@ -360,6 +364,17 @@ def test_a_question_asking_for_a_date_keeps_the_short_lines_that_give_one():
     hit = _passage("Cabinet 23 October 2019\nThe plan was agreed by the partnership board in full.")
     assert [c.text for c in X.candidates([hit])] == ["The plan was agreed by the partnership board in full."]
     assert [c.text for c in X.candidates([hit], dated_lines=True)] == ["Cabinet 23 October 2019", "The plan was agreed by the partnership board in full."]
+
+
+@pytest.mark.parametrize("text, not_yet", [
+    ("Supporting the planned national review of Community Safety Partnerships", True),
+    ("There have been 3 partnership workshops and a violence profile is currently being commissioned.", True),
+    ("The review will report to the board in 2022.", True),
+    ("The review found that partners share data well, and the board will act on it.", False),
+    ("The violence profile showed that most violence happens at night.", False),
+])
+def test_work_still_to_come_says_so_and_work_done_says_what_it_found(text, not_yet):
+    assert bool(_NOT_YET.search(text) and not _FOUND.search(text)) is not_yet
 
 
 def test_who_and_how_many_questions_answer_when_the_documents_say(shires):
