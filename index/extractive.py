@@ -238,6 +238,8 @@ def _is_statement(unit: str) -> bool:
 
 
 _ITEM = re.compile(r"^(\s*)(?:-|\d{1,2}[.)])\s+")  # "- item" or "1. item"
+#: a numbered paragraph that opens with its subject's name: "4.9 Mediation: ...", "3.4 Place Thematic Group: ..."
+_NUMBERED_LABEL = re.compile(r"\d+(?:\.\d+)+\s+[A-Z][^:.;!?\n]{2,60}:\s")
 _LEAD_IN_WORDS = 8
 
 
@@ -262,7 +264,11 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
     own = _depth(text[text.rfind("\n", 0, c.start) + 1:line_end])
     # "... as follows:", or a lead-in whose colon the PDF lost ("Success will be measured by")
     lead = (rest or c.text).rstrip(" -–")  # "Priorities for 2021/22 are: -"
-    introduces = lead.endswith((":", ";")) or (own is None and not lead.endswith(TERMINAL))
+    # "4.9 Mediation: CSPT have introduced a mediation service ...": a numbered paragraph that
+    # names its subject introduces the items that follow it ("- Since April 2021 we have received 12 ...")
+    line_start = text.rfind("\n", 0, c.start) + 1
+    numbered = own is None and bool(_NUMBERED_LABEL.match(text, line_start))
+    introduces = lead.endswith((":", ";")) or (own is None and not lead.endswith(TERMINAL)) or numbered
     end, items, words = line_end if rest else c.end, 0, len(text[c.start:line_end].split())
     for line in text[line_end + 1:].split("\n"):
         depth = _depth(line)

@@ -348,6 +348,16 @@ def test_a_table_answers_only_a_question_its_header_or_first_column_is_about():
     assert table.score == 0.0  # its cells name them, but the table is not about them
 
 
+def test_a_numbered_paragraph_naming_its_subject_brings_the_items_that_follow_it():
+    text = ("4.9 Mediation: The team introduced a mediation service for private tenants.\n"
+            "- Since April we have received 12 requests for mediation.\n- 7 cases were resolved.\n"
+            "Other work: The team ran a youth club in the summer.\n- It opened on Fridays at the hall.")
+    service, requests, _resolved, club, _fridays = X.candidates([_passage(text)])
+    assert X.with_list(service).text.endswith("- 7 cases were resolved.")
+    assert X.with_list(club) is club  # not numbered: its sentence ends, and so does what it says
+    assert X.with_list(requests) is requests
+
+
 def test_a_quoted_sentence_brings_the_next_one_when_that_refers_back_to_it():
     text = ("Trafficking is now recorded in the new case system. This will let us see trends. Staff were trained.\n"
             "Referrals rose in the year. Staff were trained in June.\nThe first cell of a row. | This is the next cell.")
