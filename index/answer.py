@@ -29,7 +29,7 @@ from cspkb.settings import Settings
 from index import extractive as X
 from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
-from index.figures import DAY_DATE, find_disagreements
+from index.figures import DAY_DATE, find_disagreements, is_money
 from index.lexical import token_set, tokenize
 from index.query import topic_of
 from index.search import CorpusView, Filters, Searcher, SearchHit, SearchResult
@@ -220,7 +220,7 @@ class AnswerQuestionPipeline:
                     definition_question=X.is_definition_question(ctx.question),
                     commitment_weight=self.settings.answer.commitment_weight if X.is_commitment_question(ctx.question) else 0.0,
                     heading_weight=self.settings.answer.heading_weight, repeated_labels=view.repeated_labels,
-                    table_coverage=self.settings.answer.table_coverage,
+                    table_coverage=self.settings.answer.table_coverage, money_terms=frozenset(ctx.terms) & _MONEY_WORDS,
                     equivalents=X.merged(X.acronym_words(ctx.question, view.glossary), X.family_words(ctx.terms, view.families)))
 
     def _sentence_vectors(self, ctx: _Context) -> np.ndarray:
@@ -335,7 +335,7 @@ class AnswerQuestionPipeline:
         # "what proportion of the requests met the threshold?": a count of requests is no answer
         proportion = bool(_PROPORTION_Q.match(ctx.question, count.start()))
         return [c for c in answering
-                if c.states_figure_of(key) and (not money or any(_is_money(f) for f in c.figures))
+                if c.states_figure_of(key) and (not money or any(is_money(f) for f in c.figures))
                 and (not proportion or _PROPORTION.search(c.text))]
 
     def _body_asked_for(self, ctx: _Context) -> str | None:
@@ -651,10 +651,6 @@ def _common_words(name: str, texts: list[str]) -> bool:
     Streets" is a programme ("the streets"), not a place the index lacks ("Safer Leeds")."""
     patterns = [re.compile(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])") for w in name.split()]
     return all(any(p.search(t) for t in texts) for p in patterns)
-
-
-def _is_money(figure: Any) -> bool:
-    return figure.text.startswith("£") or figure.unit.lower() in {"million", "billion", "pounds", "thousand"}
 
 
 def _who_role(question: str) -> str | None:

@@ -26,7 +26,7 @@ from functools import cached_property
 
 import numpy as np
 
-from index.figures import DAY_DATE, Figure, figures_in
+from index.figures import DAY_DATE, Figure, figures_in, is_money
 from index.lexical import ASKING_WORDS, tokenize
 from index.query import spelled_out
 from index.search import SearchHit
@@ -366,7 +366,7 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
           *, figure_question: bool, specificity_weight: float = 0.0, definition_question: bool = True,
           equivalents: dict[str, frozenset[str]] | None = None, commitment_weight: float = 0.0,
           heading_weight: float = 1.0, repeated_labels: frozenset[str] = frozenset(),
-          table_coverage: float = 0.0) -> None:
+          table_coverage: float = 0.0, money_terms: frozenset[str] = frozenset()) -> None:
     """Set each candidate's coverage, score (does it answer?) and rank (which to show first) in
     place. ``equivalents`` maps a sentence token to the question terms it stands for: an
     acronym's token to the tokens of the long form the question spells out (a sentence using
@@ -381,6 +381,8 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     does not say it and no heading is shown for question terms: the user asking in their own
     words learns the programme's name. ``repeated_labels`` (``label_key``) are line types a
     document repeats ("Recent work:", "Challenges:"), which name nothing, and are not shown.
+    ``money_terms``: the question's words for money ("money", "funding"), which a sentence
+    stating a sum of money ("£435k") covers whatever its words.
     A whole table (``Candidate.table``) answers only when its words, its header row's and
     first column's, cover at least ``table_coverage`` of the question's."""
     total = sum(terms.values()) or 1.0
@@ -388,6 +390,8 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
     equivalents = equivalents or {}
     for c, sim in zip(cands, cos):
         words = c.words.union(*(equivalents[t] for t in c.words & equivalents.keys()))
+        if money_terms and any(is_money(f) for f in c.figures):
+            words |= money_terms  # "£841,142 New Burdens Funding allocated to ..." is about money
         heading_words = c.heading_words - words
         # "In October 2022, this included: ...": what "this" is, the sentence before says
         before = set(tokenize(" ".join(c.context.split()[-40:]))) if _REFERS_BACK.match(c.text) else set()

@@ -53,6 +53,11 @@ class Figure:
     period: str  # normalised year, e.g. "2018/19", or "" when the sentence gives none
 
 
+def is_money(figure: Figure) -> bool:
+    """A sum of money: "£435k", "£3.3 million", "20 thousand pounds"."""
+    return figure.text.startswith("£") or figure.unit.lower() in {"million", "billion", "pounds", "thousand"}
+
+
 def _norm_year(text: str) -> str:
     digits = re.findall(r"\d+", text)
     if len(digits) == 1:

@@ -348,6 +348,19 @@ def test_a_table_answers_only_a_question_its_header_or_first_column_is_about():
     assert table.score == 0.0  # its cells name them, but the table is not about them
 
 
+def test_a_sentence_stating_a_sum_of_money_covers_the_questions_words_for_money():
+    """"Which partnerships give a pound figure for money they were given?": "£841,142 New
+    Burdens Funding allocated to ..." shares none of its words but is about money; a count is not."""
+    sum_, count = X.candidates([_passage("£841,142 New Burdens Funding was allocated to the borough. "
+                                         "Eight vans visit the villages each week.")])
+    terms = {"money": 1.0, "brought": 1.0}
+    vectors, qvec = np.zeros((2, 2), dtype=np.float32), np.ones(2, dtype=np.float32)
+    X.score([sum_, count], terms, qvec, vectors, figure_question=True, money_terms=frozenset({"money"}))
+    assert sum_.coverage == 0.5 and count.coverage == 0.0
+    X.score([sum_, count], terms, qvec, vectors, figure_question=True)
+    assert sum_.coverage == 0.0
+
+
 def test_a_numbered_paragraph_naming_its_subject_brings_the_items_that_follow_it():
     text = ("4.9 Mediation: The team introduced a mediation service for private tenants.\n"
             "- Since April we have received 12 requests for mediation.\n- 7 cases were resolved.\n"
