@@ -9,10 +9,10 @@ count; an acronym covers the long form the question spells out, and another form
 question word, ``index.families``, covers that word), how close it is in meaning
 (cosine to the question; a sentence that refers back, "These involved ...", at least the mean
 of its own and the sentence before's), and the calibrated relevance of its passage; figure
-questions prefer sentences with numbers. A question that asks several things gets the best sentence
-for each part. Selection is greedy over what is still unsaid (a sentence covering question
-terms no chosen sentence covers gains), removes near-duplicates (the same sentence in a
-cabinet report and the plan it covers); cross-partnership answers select per partnership.
+questions prefer sentences with numbers. A question that asks several things gets the best
+sentence for each part. Selection is greedy over what is still unsaid (a sentence covering
+question terms no chosen sentence covers gains), removes near-duplicates (the same sentence in
+a cabinet report and the plan it covers); cross-partnership answers select per partnership.
 A chosen sentence is quoted with the list it introduces and with the next sentence when that
 one refers back to it ("This will enable us to ...").
 """
@@ -405,10 +405,10 @@ def score(cands: list[Candidate], terms: dict[str, float], qvec: np.ndarray, vec
               and not set(tokenize(c.label)) <= c.words):
             c.heading = c.label
         c.score = 0.45 * float(sim) + 0.45 * c.coverage + 0.10 * c.hit.score
-        if c.table and c.coverage < table_coverage:
-            c.score = 0.0  # a table the question is not about (its header and first column say little of it)
         if figure_question and _HAS_DIGIT.search(c.text):
             c.score += 0.08
+        if c.table and c.coverage < table_coverage:
+            c.score = 0.0  # a table the question is not about (its header and first column say little of it)
         # the choice among sentences that answer also weighs what each adds beyond the question
         # (names, programmes, figures); whether a sentence answers at all is judged on score alone
         c.rank = c.score + specificity_weight * specificity(c.text, terms, known=frozenset(tokenize(c.hit.partnership)))

@@ -16,7 +16,8 @@ from index.lexical import STOPWORDS
 from ingest.metadata import MONTHS
 
 _YEAR = r"(?:19|20)\d\d(?:\s?[/-]\s?(?:\d\d){1,2})?"
-_MONTH_NAME = rf"(?:{'|'.join(m[:3] for m in MONTHS)})[a-z]*\.?"
+#: a month, in full or as its usual abbreviation ("Sept", "Oct."), not a word it begins ("decade", "junior")
+_MONTH_NAME = rf"(?:{'|'.join(MONTHS)}|{'|'.join(m[:3] for m in MONTHS)}|sept)\.?"
 #: a day's date: "23 October 2019", "10th June", "March 3rd", "18/6/19", "24.04.20"
 DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}(?![a-z])|\b{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
                       r"|\b\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})\b", re.IGNORECASE)

@@ -305,6 +305,7 @@ def test_a_proportion_is_a_percentage_a_ratio_or_a_fraction(text, states):
     ("Cabinet 23 October 2019", True), ("Date | 11th November 2021", True), ("Set up by 30/12/19", True),
     ("Training on 24.04.20 for champions", True), ("Meeting of March 3rd", True),
     ("Plan 2020-2023", False), ("Version 1.9 in May", False), ("4.15 In 2019 the team met", False),
+    ("Over 2 decades of work", False), ("3 Junior staff joined", False),  # words a month's name begins
 ])
 def test_a_days_date_is_a_day_and_a_month(text, dated):
     assert bool(DAY_DATE.search(text)) is dated
