@@ -115,6 +115,9 @@ _FREQUENCY_WORDS = token_set({"often", "frequently", "meet", "meets", "met", "me
 _CLAUSE_END = re.compile(r"[;?]|,\s+and\b|\s+and\s+(?=(?:which|who|what|how|when|where)\b)", re.IGNORECASE)
 _AUXILIARY = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "will", "would", "should", "can", "could",
               "in", "at", "on", "for", "of", "to"}
+#: "Who sits on the board?", "who takes part in ...": asks who the members are, not who holds a role
+_MEMBERSHIP = {"sit", "sits", "serve", "serves", "attend", "attends", "belong", "belongs", "join", "joins", "make",
+               "makes", "take", "takes", "work", "works"}
 #: a named person or body: a title, or two or more capitalised words in a row
 _NAMED = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Dr|Professor|Superintendent|Inspector|Commander|Commissioner)\b"
                     r"|\b[A-Z][\w'&-]+(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][\w'&-]+)+")
@@ -658,6 +661,8 @@ def _who_role(question: str) -> str | None:
     ("chairs" -> "chair"; "the name of Birmingham's Modern Slavery coordinator" -> "coordin"),
     or None."""
     m = _WHO_Q.match(question)
+    if m and not m.group(1) and m.group(2).lower() in _MEMBERSHIP:
+        return None
     if m and m.group(2).lower() not in _AUXILIARY:
         word = m.group(2)
         if m.group(1):  # "who is/are the ...": the role is the noun phrase's last word ("core partners")

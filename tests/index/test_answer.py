@@ -1181,6 +1181,9 @@ def test_the_role_a_who_question_asks_about_is_the_head_of_its_noun_phrase():
     assert _who_role("Who is currently the chair?") == "chair"
     assert _who_role("Who is responsible for the plan?") == "respons"
     assert _who_role("What does the plan say about schools?") is None
+    # who the members are, not who holds a role: "sits" is in no sentence that names them
+    assert _who_role("Who sits on the Safer Wolverhampton Partnership?") is None
+    assert _who_role("Who takes part in the MARAC?") is None
 
 
 def test_a_question_about_the_partnership_itself_is_answered_from_its_own_description(indexed_document):
