@@ -140,11 +140,12 @@ class VectorCache:
     def __call__(self, texts: list[str]) -> np.ndarray:
         """The texts' vectors, in order. Least recently used entries make room for new ones;
         the vectors this call returns are held apart, so making room never loses one of them."""
+        unique = list(dict.fromkeys(texts))
         with self._lock:
-            got = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+            got = {t: self._cache[t] for t in unique if t in self._cache}
             for t in got:
                 self._cache.move_to_end(t)
-        missing = [t for t in dict.fromkeys(texts) if t not in got]
+        missing = [t for t in unique if t not in got]
         if missing:
             vectors = np.asarray(self._embed(missing), dtype=np.float32)
             with self._lock:

@@ -249,24 +249,29 @@ def _depth(line: str) -> int | None:
     return len(m.group(1)) if m else None
 
 
+def _line_end(text: str, pos: int) -> int:
+    """Where the line holding ``pos`` ends (its newline, or the end of the text)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candidate:
     """The candidate extended over the list it introduces, as one exact span of its passage:
     a sentence ending in ':' (or a line without an ending) carries the list lines that follow
     it, and a list line carries the items nested under it ("the Four P approach ...: A fifth
     P ..." and its Pursue/Protect/Prepare/Prevent lines). Otherwise the candidate itself."""
     text = c.hit.text
-    line_end = text.find("\n", c.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = _line_end(text, c.end)
     rest = text[c.end:line_end].strip()
     # "... delivery. As such the Board works;": a short lead-in after the sentence, ending its line
     if rest and not (len(rest.split()) <= _LEAD_IN_WORDS and rest.rstrip(" -–").endswith((":", ";"))):
         return c  # not the last sentence of its line
-    own = _depth(text[text.rfind("\n", 0, c.start) + 1:line_end])
+    line_start = text.rfind("\n", 0, c.start) + 1
+    own = _depth(text[line_start:line_end])
     # "... as follows:", or a lead-in whose colon the PDF lost ("Success will be measured by")
     lead = (rest or c.text).rstrip(" -–")  # "Priorities for 2021/22 are: -"
     # "4.9 Mediation: CSPT have introduced a mediation service ...": a numbered paragraph that
     # names its subject introduces the items that follow it ("- Since April 2021 we have received 12 ...")
-    line_start = text.rfind("\n", 0, c.start) + 1
     numbered = own is None and bool(_NUMBERED_LABEL.match(text, line_start))
     introduces = lead.endswith((":", ";")) or (own is None and not lead.endswith(TERMINAL)) or numbered
     end, items, words = line_end if rest else c.end, 0, len(text[c.start:line_end].split())
@@ -290,8 +295,7 @@ def with_sequel(c: Candidate, max_words: int = 40) -> Candidate:
     identify any trends."): what it adds is about the candidate, and reads only with it.
     Otherwise the candidate itself."""
     text = c.hit.text
-    line_end = text.find("\n", c.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = _line_end(text, c.end)
     units = line_units(text[c.end:line_end]) if " | " not in text[c.start:line_end] else []
     if not units or not _REFERS_BACK.match(units[0]) or len(units[0].split()) > max_words:
         return c
