@@ -337,9 +337,13 @@ class AnswerQuestionPipeline:
         money = bool(_MONEY_Q.search(about))
         # "what proportion of the requests met the threshold?": a count of requests is no answer
         proportion = bool(_PROPORTION_Q.match(ctx.question, count.start()))
+        # "How many Responsible Authorities are there?": a line that introduces their list ("The
+        # Responsible Authorities are: -" and its items) answers by the items it lists
+        listing = bool(_HOW_MANY.match(ctx.question, count.start())) and not money and not proportion
         return [c for c in answering
-                if c.states_figure_of(key) and (not money or any(is_money(f) for f in c.figures))
-                and (not proportion or _PROPORTION.search(c.text))]
+                if (c.states_figure_of(key) and (not money or any(is_money(f) for f in c.figures))
+                    and (not proportion or _PROPORTION.search(c.text)))
+                or (listing and not c.figures and key & c.words and X.listed(c) >= 2)]
 
     def _body_asked_for(self, ctx: _Context) -> str | None:
         """"Which organisation won the contract to deliver ...?": the rarest word of the clause
@@ -476,7 +480,8 @@ class AnswerQuestionPipeline:
             chosen = X.select(answering, limit=cfg.max_sentences, min_score=floor,
                               per_passage=cfg.max_per_passage, terms=ctx.terms, novelty=cfg.novelty_weight,
                               first=X.facet_picks(answering, parts, min_score=floor))
-        statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question))
+        statements, citations = _statements(chosen, figures=X.is_figure_question(ctx.question),
+                                            counting=bool(_HOW_MANY.search(ctx.question)))
         self._add_disagreements(ctx, ctx.cands, chosen, ctx.terms, statements, citations)
         return renumber(statements, citations)
 
@@ -731,9 +736,12 @@ def _names_kind(c: X.Candidate, kind: str, asked: set[str]) -> bool:
     return _names_beyond(names, asked)
 
 
-def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[list[Statement], list[Citation]]:
+def _statements(chosen: list[X.Candidate], *, figures: bool = False,
+                counting: bool = False) -> tuple[list[Statement], list[Citation]]:
     """One statement per chosen sentence, each citing its own exact span. With ``figures``,
-    a sentence that states one is followed by the year it is for and the source."""
+    a sentence that states one is followed by the year it is for and the source. With
+    ``counting`` (a "how many" question), a list whose lead-in gives no figure is followed by
+    how many items it lists, which the quote shows."""
     citations: list[Citation] = []
     statements: list[Statement] = []
     # a lead-in brings the list it introduces; a sentence, the next one when that refers back to it
@@ -753,6 +761,9 @@ def _statements(chosen: list[X.Candidate], *, figures: bool = False) -> tuple[li
         citations.append(cit)
         said = statements and statements[-1].text.startswith(f"Under “{c.heading}”")
         text = f"Under “{c.heading}”: {X.spoken(c.text)}" if c.heading and not said else X.spoken(c.text)
+        items = X.listed(c) if counting and not c.figures else 0
+        if items >= 2:
+            text += f" ({items} listed)"
         stated = c.figures if figures else []
         if stated:
             periods = ", ".join(dict.fromkeys(f.period for f in stated if f.period))

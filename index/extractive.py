@@ -20,6 +20,7 @@ one refers back to it ("This will enable us to ...").
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -174,8 +175,12 @@ def candidates(hits: list[SearchHit], *, dated_lines: bool = False) -> list[Cand
     for hit in hits:
         cursor = 0
         headings = {h for h in hit.trail.split(" > ") if len(h.split()) >= 3}
-        for line in hit.text.split("\n"):
+        lines = hit.text.split("\n")
+        for n, line in enumerate(lines):
             cells = line_cells(line)
+            # "5. The Responsible Authorities are: -" and its "- Dudley MBC" items: the short
+            # line that introduces a list is a candidate (it is quoted with its items)
+            lead_in = line.rstrip(" -–").endswith(":") and n + 1 < len(lines) and _depth(lines[n + 1]) is not None
             for unit in line_units(line):
                 start = hit.text.find(unit, cursor)
                 if not unit or start < 0:
@@ -185,6 +190,7 @@ def candidates(hits: list[SearchHit], *, dated_lines: bool = False) -> list[Cand
                 words = len(unit.split())
                 listed = len(cells) > 1 or unit.startswith("- ")
                 if (unit not in headings and not _is_statement(unit) and not (dated_lines and DAY_DATE.search(unit))
+                        and not (lead_in and line.rstrip().endswith(unit))
                         and ((words < 4 and not _HAS_DIGIT.search(unit))
                              or (words <= 8 and not listed and not unit.endswith(TERMINAL)))):
                     continue  # fragments, and titles left in the text; the passage's own heading
@@ -249,6 +255,11 @@ def _depth(line: str) -> int | None:
     return len(m.group(1)) if m else None
 
 
+def _item_kind(line: str) -> str:
+    """Whether a list line is a bullet ("-") or a numbered item ("1")."""
+    return "-" if line.lstrip().startswith("-") else "1"
+
+
 def _line_end(text: str, pos: int) -> int:
     """Where the line holding ``pos`` ends (its newline, or the end of the text)."""
     end = text.find("\n", pos)
@@ -275,9 +286,15 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
     numbered = own is None and bool(_NUMBERED_LABEL.match(text, line_start))
     introduces = lead.endswith((":", ";")) or (own is None and not lead.endswith(TERMINAL)) or numbered
     end, items, words = line_end if rest else c.end, 0, len(text[c.start:line_end].split())
+    kind = None
     for line in text[line_end + 1:].split("\n"):
         depth = _depth(line)
         if depth is None or not (introduces or (own is not None and depth > own)):
+            break
+        # "- Dudley MBC ... - Clinical Commissioning Group" then "6. There is a duty ...": the
+        # next numbered paragraph is not one of the bullets
+        kind = kind or _item_kind(line)
+        if _item_kind(line) != kind:
             break
         words += len(line.split())
         if items >= max_items or words > max_words:
@@ -287,6 +304,18 @@ def with_list(c: Candidate, max_items: int = 8, max_words: int = 120) -> Candida
     if not items:
         return c
     return replace(c, text=text[c.start:end], end=end)
+
+
+def listed(c: Candidate) -> int:
+    """How many items the list a candidate introduces holds, as ``with_list`` quotes it: 0
+    when it introduces none, or when the quote leaves some of the list out (it is too long).
+    Items indented deeper than the first are nested under an item and not counted; one less
+    indented is (PDFs indent a list's items unevenly)."""
+    quoted = with_list(c)
+    if with_list(c, max_items=sys.maxsize, max_words=sys.maxsize).end != quoted.end:
+        return 0
+    depths = [d for d in map(_depth, quoted.text.split("\n")[1:]) if d is not None]
+    return sum(d <= depths[0] for d in depths) if depths else 0
 
 
 def with_sequel(c: Candidate, max_words: int = 40) -> Candidate:
@@ -312,6 +341,7 @@ def spoken(text: str) -> str:
     head, *items = [ln for ln in lines if ln]
     if not items:
         return head
+    head = re.sub(r":\s*[-–]$", ":", head)  # "The Responsible Authorities are: -"
     *inner, last = items
     lead = f"{head}:" if " | " in head and not head.endswith(":") else head  # a table's header row
     return f"{lead} {'; '.join([*(re.sub(r'[.;,]+$', '', i) for i in inner), last])}"

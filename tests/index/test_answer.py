@@ -909,6 +909,47 @@ def test_a_lead_in_without_its_colon_carries_the_numbered_list_after_it():
     assert X.with_list(X.candidates([hit])[0]).text == text.rsplit("\n", 1)[0]  # a stray dash after the colon
 
 
+def test_a_short_line_that_introduces_a_list_is_quoted_with_its_bullets_only():
+    text = ("4. The Act says so.\n5. The Responsible Authorities are: -\n  - Shire Council\n- Shire Police\n"
+            "  - Shire Fire and Rescue Service\n6. There is a duty to cooperate with the Commissioner.\n"
+            "7. Short title line\n- not introduced")
+    cands = X.candidates([_passage(text)])
+    lead = next(c for c in cands if c.text == "5. The Responsible Authorities are: -")  # six words, no stop: kept
+    assert "7. Short title line" not in [c.text for c in cands]  # a short line that introduces nothing is not
+    quoted = X.with_list(lead)
+    assert quoted.text.endswith("  - Shire Fire and Rescue Service")  # the next numbered paragraph is not an item
+    assert text[quoted.start:quoted.end] == quoted.text
+    assert X.spoken(quoted.text) == ("The Responsible Authorities are: Shire Council; Shire Police; "
+                                     "Shire Fire and Rescue Service")  # no stray dash
+    assert X.listed(lead) == 3 and X.listed(quoted) == 3 and X.listed(cands[0]) == 0
+    long = _passage("The members are:\n" + "\n".join(f"- Member {i}" for i in range(12)))
+    assert X.listed(X.candidates([long])[0]) == 0  # quoted in part: no count claimed
+
+
+def test_how_many_is_answered_by_the_list_a_line_introduces(tmp_path, embedder):
+    from cspkb.runtime import Runtime
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "westshire-plan-2022.txt").write_text(
+        "Safer Westshire Partnership\nCommunity Safety Plan 2022-2025\n\nGovernance\n\n"
+        "4. The partnership meets in public once a year.\n5. The Responsible Authorities are: -\n"
+        "  - Westshire Council\n- Westshire Police\n  - Westshire Fire and Rescue Service\n"
+        "  - Westshire Probation Service\n6. There is a duty to cooperate with the Police and Crime Commissioner.\n",
+        encoding="utf-8")
+    rt = Runtime(make_settings(tmp_path, corpus_dir=corpus))
+    rt.__dict__["embedder"] = embedder
+    assert not rt.pipeline.run([corpus], progress=False).failed
+    answer = rt.answerer.answer("How many Responsible Authorities does Westshire have?")
+    assert not answer.abstained, answer.answer
+    assert "Westshire Probation Service (4 listed)" in answer.answer
+    check_citations(rt, answer)
+    # a list is no sum of money, and no share
+    assert rt.answerer.answer("How much funding do the Responsible Authorities in Westshire get?").abstained
+    assert rt.answerer.answer("What proportion of the Responsible Authorities in Westshire meet in public?").abstained
+
+
 def test_words_the_documents_never_use_do_not_dilute_how_well_a_sentence_answers(shires, monkeypatch):
     scored = []
     real = X.score
