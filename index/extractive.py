@@ -115,12 +115,41 @@ class Candidate:
         ..." is about the Place Thematic Group (a list whose bullets the PDF lost); else ""."""
         line_start = self.context.rfind("\n") + 1
         m = LINE_LABEL.match(self.hit.text, line_start)
-        return m.group(1) if m and m.end() <= self.start else ""
+        # a table row's first cell "Priority 1: Prevent ..." labels that cell, not the cells after it
+        return m.group(1) if m and m.end() <= self.start and " | " not in self.hit.text[m.end():self.start] else ""
+
+    @cached_property
+    def cell_headings(self) -> tuple[str, ...]:
+        """For a sentence in a table cell other than its row's first: the row's label (its first
+        cell, "Objectives") and its column's header (the cell above it in the table's first row,
+        "Priority 3: Prevent and Reduce Crime ..."); else (). A header row one cell short of the
+        rows under it has lost the empty cell over the labels: it is aligned to their right."""
+        text = self.hit.text
+        line_start = len(self.context) - len(self.context.split("\n")[-1])
+        column = text[line_start:self.start].count(" | ")
+        if not column:
+            return ()
+        cells = line_cells(text[line_start:_line_end(text, self.end)])
+        header = None
+        for line in reversed(text[:line_start].split("\n")[:-1]):  # the rows above, to the table's first
+            if " | " in line:
+                header = line
+            elif len(line.split()) > _WRAPPED_WORDS:
+                break
+        out = [cells[0]]
+        if header is not None:
+            top = line_cells(header)
+            j = column - (len(cells) - len(top))
+            if len(cells) - len(top) in (0, 1) and 0 <= j < len(top):
+                out.append(top[j])
+        # a name, not a cell of figures or a row of content that happens to be the table's first
+        return tuple(c.strip() for c in out if re.search(r"[^\W\d_]", c) and len(c.split()) <= _HEADER_WORDS)
 
     @cached_property
     def headings(self) -> tuple[str, ...]:
-        """What the sentence sits under: its passage's heading trail, then its line's label."""
-        return tuple(p for p in (*self.hit.trail.split(" > "), self.label) if p)
+        """What the sentence sits under: its passage's heading trail, its line's label, and in a
+        table its row's label and column's header."""
+        return tuple(p for p in (*self.hit.trail.split(" > "), self.label, *self.cell_headings) if p)
 
     @cached_property
     def heading_words(self) -> frozenset[str]:
@@ -202,7 +231,14 @@ def candidates(hits: list[SearchHit], *, dated_lines: bool = False) -> list[Cand
     return out
 
 
-def _tables(text: str, max_words: int = 120, max_wrapped_words: int = 6) -> list[tuple[int, int]]:
+#: a line this short between two table rows is a cell's text wrapped onto a line of its own
+_WRAPPED_WORDS = 6
+#: a table's row label or column header is a name ("Objectives", "Priority 3: Prevent and Reduce
+#: Crime and Anti-Social Behaviour"), not a cell of content
+_HEADER_WORDS = 12
+
+
+def _tables(text: str, max_words: int = 120, max_wrapped_words: int = _WRAPPED_WORDS) -> list[tuple[int, int]]:
     """The spans of the small tables in a passage: two or more rows (" | " between cells) in a
     row, from the header to the last row, with the short lines a cell wrapped onto ("Company")
     inside; a table of more than ``max_words`` words is left to its rows. A table is one

@@ -926,6 +926,27 @@ def test_a_short_line_that_introduces_a_list_is_quoted_with_its_bullets_only():
     assert X.listed(X.candidates([long])[0]) == 0  # quoted in part: no count claimed
 
 
+def test_a_table_cell_sits_under_its_row_label_and_column_header():
+    text = ("Plan on a Page\nPriority 1: Prevent Violence | Priority 2: Reduce Crime\n"
+            "Objectives | Train school staff. | Enhance safety on our high rise estates.\n"
+            "Lead | Council | Police\n"
+            "We meet monthly to review all priority areas of violence and abuse across the borough | Review how well training works.")
+    cands = {c.text: c for c in X.candidates([_passage(text, trail="Plan on a Page")])}
+    estates = cands["Enhance safety on our high rise estates."]
+    # the header row lost the empty cell over the row labels: aligned to the right
+    assert estates.cell_headings == ("Objectives", "Priority 2: Reduce Crime")
+    assert {"prioriti", "reduc", "crime", "object"} <= estates.heading_words
+    assert cands["Train school staff."].cell_headings == ("Objectives", "Priority 1: Prevent Violence")
+    assert cands["Priority 2: Reduce Crime"].label == ""  # "Priority 1:" labels its own cell only
+    assert cands["We meet monthly to review all priority areas of violence and abuse across the borough"].cell_headings == ()
+    long_label = "We meet monthly to review all priority areas of violence and abuse across the borough"
+    assert long_label not in cands["Review how well training works."].cell_headings  # content is no row label
+    terms = {t: 1.0 for t in tokenize("What objectives are listed under Priority 2, Reduce Crime?")}
+    one = [estates, cands["Train school staff."]]
+    X.score(one, terms, np.zeros(2), np.zeros((2, 2)), figure_question=False)
+    assert estates.score > cands["Train school staff."].score and estates.heading == "Priority 2: Reduce Crime"
+
+
 def test_how_many_is_answered_by_the_list_a_line_introduces(tmp_path, embedder):
     from cspkb.runtime import Runtime
     from tests.conftest import make_settings
