@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Bumped whenever chunking/cleaning logic changes in a way that changes chunk text or its sentences.
-PIPELINE_VERSION = "15"
+PIPELINE_VERSION = "16"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

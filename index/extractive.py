@@ -148,8 +148,15 @@ class Candidate:
     @cached_property
     def headings(self) -> tuple[str, ...]:
         """What the sentence sits under: its passage's heading trail, its line's label, and in a
-        table its row's label and column's header."""
-        return tuple(p for p in (*self.hit.trail.split(" > "), self.label, *self.cell_headings) if p)
+        table its row's label and column's header. A trail's last part that names the list the
+        passage opens in (``SearchHit.continues``) holds for that list only, not for the
+        paragraphs after it."""
+        trail = self.hit.trail.split(" > ")
+        *above, own = self.context.split("\n")
+        if self.hit.continues and trail[-1] == self.hit.continues and any(
+                line.strip() and _depth(line) is None for line in (*above, own + self.text)):
+            trail = trail[:-1]
+        return tuple(p for p in (*trail, self.label, *self.cell_headings) if p)
 
     @cached_property
     def heading_words(self) -> frozenset[str]:

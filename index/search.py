@@ -88,6 +88,7 @@ class SearchHit:
     date: str = ""
     position: int = 0
     context_before: str = ""  # the previous chunk, when this hit continues a list or table
+    continues: str = ""  # the trail's last part names the list the passage opens in (``Chunk.continues``)
     signals: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -379,5 +380,5 @@ class Searcher:
             source=str(m.get("source", "")), page=page, section=str(m.get("section") or "") or None,
             chunk_id=view.ids[i], trail=str(m.get("trail", "")), doc_type=str(m.get("doc_type", "")),
             period=str(m.get("period", "")), date=str(m.get("date", "")), position=position,
-            context_before=context, signals={"cosine": round(cosine, 4), "coverage": round(coverage, 4)},
+            context_before=context, continues=str(m.get("continues") or ""), signals={"cosine": round(cosine, 4), "coverage": round(coverage, 4)},
         )

@@ -81,6 +81,7 @@ def chunk_metadata(chunk: Chunk, meta: DocumentMeta, doc_sha256: str) -> dict[st
         "page_end": chunk.page_end or 0,
         "section": chunk.section or "",
         "trail": chunk.trail,
+        "continues": chunk.continues,
         "position": chunk.position,
         "text_hash": chunk.text_hash,
     }

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from cspkb.settings import ChunkSettings
 from ingest.models import Chunk, DocumentMeta, Page, PartSpec, unit_hash
-from ingest.structure import Block, parse_blocks, split_sentences
+from ingest.structure import LINE_LABEL, Block, parse_blocks, split_sentences
 
 
 @dataclass
@@ -147,6 +147,31 @@ def _held_open(current: _Draft, last: Block, blocks: list[Block], index: int, cf
     return None
 
 
+#: the longest lead-in line that names a list continued in the next chunk by itself
+_LEAD_WORDS = 12
+
+
+def _continued_list(previous: _Draft | None, draft: _Draft) -> list[str]:
+    """What a chunk that opens in the middle of a list is about, for its trail (and its
+    ``continues``, as it holds only for that list, not the paragraphs after it): the label of
+    the paragraph that introduced the list in the chunk before ("4.10 Virtual Decisions: This
+    project is delivered ..." for "- This project will be delivered into 12 schools ..."), or
+    that paragraph itself when it is a short lead-in ("Over the coming year we will:");
+    else nothing. Without it, the items lose their subject to the chunk boundary."""
+    if previous is None or previous.part != draft.part or previous.trail != draft.trail:
+        return []
+    if not draft.blocks or draft.blocks[0].kind != "bullet":
+        return []
+    lead = next((b for b in reversed(previous.blocks) if b.kind != "bullet"), None)
+    if lead is None or lead.kind == "heading":
+        return []  # the heading is in the trail already
+    plain = lead.text.replace("**", "").strip()
+    m = LINE_LABEL.match(plain)
+    if m:
+        return [m.group(1).strip()]
+    return [plain.rstrip(" :-–")] if len(plain.split()) <= _LEAD_WORDS else []
+
+
 def _merge_small_tails(drafts: list[_Draft], cfg: ChunkSettings) -> list[_Draft]:
     """A tiny chunk joins the previous one when they share trail and part and fit the ceiling;
     a fragment of a few words at the start of a part joins the next one."""
@@ -181,10 +206,13 @@ def chunk_document(pages: list[Page], meta: DocumentMeta, doc_sha256: str, cfg: 
     files with the same content under different names do not collide)."""
     parts = meta.parts or [PartSpec(title=meta.title, doc_type=meta.doc_type)]
     chunks: list[Chunk] = []
+    previous: _Draft | None = None
     for position, draft in enumerate(draft_chunks(pages, parts, cfg)):
         spec = parts[draft.part]
         text = "\n".join(b.text for b in draft.blocks)
-        trail = " > ".join(draft.trail[: cfg.trail_depth])
+        continued = _continued_list(previous, draft)
+        trail = " > ".join(draft.trail[: cfg.trail_depth] + continued)
+        previous = draft
         page_values = [p for b in draft.blocks for p in (b.page_start, b.page_end) if p is not None]
         chunks.append(
             Chunk(
@@ -204,6 +232,7 @@ def chunk_document(pages: list[Page], meta: DocumentMeta, doc_sha256: str, cfg: 
                 section=trail or None,
                 inferred=meta.inferred,
                 text_hash=unit_hash(f"{trail}\n{text}"),
+                continues=continued[0] if continued else "",
             )
         )
     return chunks

@@ -76,6 +76,9 @@ class Chunk:
     section: str | None = None
     inferred: bool = False
     text_hash: str = ""
+    #: the trail's last part names the list the chunk opens in the middle of, not a heading
+    #: over all of it (``ingest.chunker``): "Virtual Decisions" over "- This project will ..."
+    continues: str = ""
 
     def embed_text(self) -> str:
         """The text that is embedded/searched: trail + passage, so a chunk read alone says what it is about."""

@@ -3,6 +3,8 @@ disagreeing figures, abstention, document caveats, renumbering, and the LLM path
 fall-back — over a small fixture corpus of made-up partnerships."""
 
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -945,6 +947,18 @@ def test_a_table_cell_sits_under_its_row_label_and_column_header():
     one = [estates, cands["Train school staff."]]
     X.score(one, terms, np.zeros(2), np.zeros((2, 2)), figure_question=False)
     assert estates.score > cands["Train school staff."].score and estates.heading == "Priority 2: Reduce Crime"
+
+
+def test_the_list_a_passage_opens_in_names_its_items_only():
+    text = ("- Since April 2021 we have received 12 requests for mediation.\n"
+            "4.10 Virtual Decisions: This project uses VR headsets. We look at the motivations behind behaviour.")
+    hit = replace(_passage(text, trail="4. Projects > Mediation"), continues="Mediation")
+    cands = {c.text: c for c in X.candidates([hit])}
+    assert "Mediation" in cands["- Since April 2021 we have received 12 requests for mediation."].headings
+    assert "Mediation" not in cands["We look at the motivations behind behaviour."].headings
+    assert cands["We look at the motivations behind behaviour."].headings[0] == "4. Projects"
+    heading = replace(hit, continues="")  # a real heading holds for the whole passage
+    assert "Mediation" in X.candidates([heading])[-1].headings
 
 
 def test_how_many_is_answered_by_the_list_a_line_introduces(tmp_path, embedder):

@@ -165,6 +165,23 @@ def test_a_chunk_at_its_target_size_keeps_the_items_its_last_line_introduces(lea
     assert "suicide" not in next(c for c in tight if lead_in in c.text).text
 
 
+def test_a_chunk_that_opens_in_the_middle_of_a_list_names_the_paragraph_that_began_it():
+    cfg = ChunkSettings(target_words=40, max_words=60, min_words=5)
+    text = ("Projects\n\n4.10 **Virtual Decisions:** This project is delivered with a theatre company. "
+            + "It covers peer pressure, gang culture and youth violence in a simulated scenario. " * 2 + "\n"
+            "- This project will be delivered into 12 schools and with young people referred by the police.\n"
+            "- 4 schools have received sessions so far this year.\n"
+            "4.11 Scoping: a new paragraph about organised crime.\n")
+    chunks = chunk_document([Page(None, text)], _meta(), "abc", cfg)
+    opening = next(c for c in chunks if c.text.startswith("- 4 schools"))
+    assert opening.trail == "Projects > Virtual Decisions" and opening.continues == "Virtual Decisions"
+    assert chunks[0].continues == ""  # the first chunk opens with its heading, not mid-list
+    # a chunk that opens with a paragraph is not a continuation
+    plain = chunk_document([Page(None, "Projects\n\n" + "A paragraph of text here. " * 12 + "\n" + "Another paragraph. " * 12)],
+                           _meta(), "abc", cfg)
+    assert all(c.continues == "" and c.trail == "Projects" for c in plain)
+
+
 def test_a_chunk_kept_open_for_nested_items_closes_at_the_next_item_of_the_outer_list():
     cfg = ChunkSettings(target_words=40, max_words=120, min_words=5)
     text = ("Domestic homicide reviews\n\n" + "The partnership reviews every case it is told about. " * 4 + "\n"
