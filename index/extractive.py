@@ -125,7 +125,7 @@ class Candidate:
         "Priority 3: Prevent and Reduce Crime ..."); else (). A header row one cell short of the
         rows under it has lost the empty cell over the labels: it is aligned to their right."""
         text = self.hit.text
-        line_start = len(self.context) - len(self.context.split("\n")[-1])
+        line_start = self.context.rfind("\n") + 1
         column = text[line_start:self.start].count(" | ")
         if not column:
             return ()
