@@ -65,6 +65,9 @@ _NOUN_PHRASE = (r"((?:(?!(?:is|are|was|were|does|do|did|has|have|had|will|can|in
                 r"each|per|so|now|currently|overall|altogether|last|this|that|which|who)\b)[A-Za-z][\w'-]*\s*){1,4})")
 #: "how many knife crime offences were ...", "how much Turnaround Funding has ...": the noun phrase counted
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(?:of\s+the\s+|different\s+|separate\s+)?" + _NOUN_PHRASE, re.IGNORECASE)
+#: "how many organisations does the report list as Responsible Authorities?": what they are counted as
+_AS_PHRASE = re.compile(r"\s*(?:[\w'’-]+\s+){0,6}?(?:lists?|listed|names?|named|counts?|counted|identif(?:y|ies|ied))"
+                        r"\s+as\s+(?:the\s+|its\s+|their\s+)?" + _NOUN_PHRASE, re.IGNORECASE)
 #: "how many strands of consultation ...": what the counted noun is made of
 _OF_PHRASE = re.compile(r"\s*of\s+(?:the\s+|their\s+|its\s+|our\s+)?" + _NOUN_PHRASE, re.IGNORECASE)
 #: what joins the nouns of a counted phrase: "adult and child cases", "knife or gun crimes"
@@ -363,7 +366,8 @@ class AnswerQuestionPipeline:
         of its conjuncts when it joins several ("adult and child cases": a figure of adults or of
         children).
         "How many strands of consultation ...": of the phrase after "of" as well ("Two key areas of
-        consultation": the user's word for the parts, or what they are parts of).
+        consultation": the user's word for the parts, or what they are parts of), and "How many
+        organisations does it list as Responsible Authorities?" of what they are listed as.
         Otherwise any of the three rarest words of the clause the count is asked in ("... and by
         how much has recorded crime gone up"), or of the whole question when that clause is bare
         ("New Burdens funding - how much?").
@@ -376,6 +380,8 @@ class AnswerQuestionPipeline:
             conjuncts = [_rarest_terms(ctx, part, skip) for part in _CONJUNCTION.split(clause)]
             of = _OF_PHRASE.match(ctx.question, counted.end())
             conjuncts += [_rarest_terms(ctx, of.group(1), skip)] if of else []
+            named = _AS_PHRASE.match(ctx.question, counted.end())
+            conjuncts += [_rarest_terms(ctx, named.group(1), skip)] if named else []
             if key := {words[0] for words in conjuncts if words}:
                 return key
         for phrase in (clause, ctx.question):

@@ -969,7 +969,7 @@ def test_how_many_is_answered_by_the_list_a_line_introduces(tmp_path, embedder):
     corpus.mkdir()
     (corpus / "westshire-plan-2022.txt").write_text(
         "Safer Westshire Partnership\nCommunity Safety Plan 2022-2025\n\nGovernance\n\n"
-        "4. The partnership meets in public once a year.\n5. The Responsible Authorities are: -\n"
+        "4. The partnership meets in public once a year with other organisations.\n5. The Responsible Authorities are: -\n"
         "  - Westshire Council\n- Westshire Police\n  - Westshire Fire and Rescue Service\n"
         "  - Westshire Probation Service\n6. There is a duty to cooperate with the Police and Crime Commissioner.\n",
         encoding="utf-8")
@@ -980,6 +980,9 @@ def test_how_many_is_answered_by_the_list_a_line_introduces(tmp_path, embedder):
     assert not answer.abstained, answer.answer
     assert "Westshire Probation Service (4 listed)" in answer.answer
     check_citations(rt, answer)
+    # counted as something else than what the list names: what they are listed as counts too
+    listed_as = rt.answerer.answer("How many organisations does the Westshire plan list as Responsible Authorities?")
+    assert not listed_as.abstained and "(4 listed)" in listed_as.answer
     # a list is no sum of money, and no share
     assert rt.answerer.answer("How much funding do the Responsible Authorities in Westshire get?").abstained
     assert rt.answerer.answer("What proportion of the Responsible Authorities in Westshire meet in public?").abstained
