@@ -130,15 +130,10 @@ class Candidate:
         if not column:
             return ()
         cells = line_cells(text[line_start:_line_end(text, self.end)])
-        header = None
-        for line in reversed(text[:line_start].split("\n")[:-1]):  # the rows above, to the table's first
-            if " | " in line:
-                header = line
-            elif len(line.split()) > _WRAPPED_WORDS:
-                break
+        table = next((a for a, b, _ in _table_blocks(text) if a < line_start <= b), None)  # a row under its header
         out = [cells[0]]
-        if header is not None:
-            top = line_cells(header)
+        if table is not None:  # its first row is the header
+            top = line_cells(text[table:_line_end(text, table)])
             j = column - (len(cells) - len(top))
             if len(cells) - len(top) in (0, 1) and 0 <= j < len(top):
                 out.append(top[j])
@@ -152,10 +147,10 @@ class Candidate:
         passage opens in (``SearchHit.continues``) holds for that list only, not for the
         paragraphs after it."""
         trail = self.hit.trail.split(" > ")
-        *above, own = self.context.split("\n")
-        if self.hit.continues and trail[-1] == self.hit.continues and any(
-                line.strip() and _depth(line) is None for line in (*above, own + self.text)):
-            trail = trail[:-1]
+        if self.hit.continues and trail[-1] == self.hit.continues:
+            *above, own = self.context.split("\n")
+            if any(line.strip() and _depth(line) is None for line in (*above, own + self.text)):
+                trail = trail[:-1]
         return tuple(p for p in (*trail, self.label, *self.cell_headings) if p)
 
     @cached_property
@@ -245,13 +240,11 @@ _WRAPPED_WORDS = 6
 _HEADER_WORDS = 12
 
 
-def _tables(text: str, max_words: int = 120, max_wrapped_words: int = _WRAPPED_WORDS) -> list[tuple[int, int]]:
-    """The spans of the small tables in a passage: two or more rows (" | " between cells) in a
-    row, from the header to the last row, with the short lines a cell wrapped onto ("Company")
-    inside; a table of more than ``max_words`` words is left to its rows. A table is one
-    candidate too: "who are the non-statutory partners?" is answered by a column of it, under
-    its header, which no one cell says."""
-    spans: list[tuple[int, int]] = []
+def _table_blocks(text: str) -> list[tuple[int, int, int]]:
+    """Each table of a passage as (start, end, rows): its lines with " | " between cells, from
+    its first row (the header) to its last, with the short lines a cell wrapped onto
+    ("Company") inside."""
+    blocks: list[tuple[int, int, int]] = []
     start = end = None
     rows = pos = 0
     lines = text.split("\n")
@@ -261,15 +254,22 @@ def _tables(text: str, max_words: int = 120, max_wrapped_words: int = _WRAPPED_W
             if start is None:
                 start, rows = pos, 0
             end, rows = line_end, rows + 1
-        elif start is not None and not (len(line.split()) <= max_wrapped_words and i + 1 < len(lines)
+        elif start is not None and not (len(line.split()) <= _WRAPPED_WORDS and i + 1 < len(lines)
                                         and " | " in lines[i + 1]):
-            if rows >= 2 and len(text[start:end].split()) <= max_words:
-                spans.append((start, end))
+            blocks.append((start, end, rows))
             start = None
         pos = line_end + 1
-    if start is not None and rows >= 2 and len(text[start:end].split()) <= max_words:
-        spans.append((start, end))
-    return spans
+    if start is not None:
+        blocks.append((start, end, rows))
+    return blocks
+
+
+def _tables(text: str, max_words: int = 120) -> list[tuple[int, int]]:
+    """The spans of the small tables in a passage (``_table_blocks``): two or more rows, and
+    at most ``max_words`` words (a larger table is left to its rows). A table is one candidate
+    too: "who are the non-statutory partners?" is answered by a column of it, under its
+    header, which no one cell says."""
+    return [(a, b) for a, b, rows in _table_blocks(text) if rows >= 2 and len(text[a:b].split()) <= max_words]
 
 
 #: a sentence that only points elsewhere: "(See draft plan **Appendix A**)", "(see legal implications item 8)."
