@@ -3,7 +3,7 @@
 import argparse
 
 #: the question splits of eval/questions.jsonl, oldest first
-SPLITS = ("dev", *(f"heldout{i}" for i in range(2, 22)))
+SPLITS = ("dev", *(f"heldout{i}" for i in range(2, 23)))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
