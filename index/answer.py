@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,6 +31,7 @@ from index.citations import Answer, Citation, Statement, render, renumber
 from index.embedding import VectorCache
 from index.figures import DAY_DATE, find_disagreements, is_money
 from index.lexical import token_set, tokenize
+from index.mentions import named_terms
 from index.query import topic_of
 from index.search import CorpusView, Filters, Searcher, SearchHit, SearchResult
 from ingest.metadata import MONTHS
@@ -143,6 +144,7 @@ class _Context:
     cands: list[X.Candidate] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)
     named_words: set[str] = field(default_factory=set)  # the tokens of the partnerships the question names
+    notes: list[str] = field(default_factory=list)  # what the answer must say besides its sentences
 
 
 class AnswerQuestionPipeline:
@@ -254,6 +256,9 @@ class AnswerQuestionPipeline:
                      f"its own partnership.") if passing else ""
             return self._abstain(ctx, f"The index holds no documents for {names}; it covers {', '.join(indexed)}.{extra}",
                                  nearby=False)
+        unmentioned = self._unmentioned(ctx, registry)
+        if unmentioned is not None:
+            return unmentioned
         answering = self._answering(ctx)
         count = _COUNT_Q.search(ctx.question)
         if count and _EXTENT_Q.match(ctx.question, count.start()):
@@ -300,6 +305,43 @@ class AnswerQuestionPipeline:
         if _HOW_OFTEN_Q.match(ctx.question) and not self._stating_frequency(ctx, answering):
             return self._abstain(ctx, "The documents don't say how often: the passages that mention it give no "
                                       "frequency for it.")
+        return None
+
+    def _unmentioned(self, ctx: _Context, registry: Any) -> Answer | None:
+        """The acronyms and names the question uses ("MARAC", "Operation Guardian") that the
+        documents of the partnerships it asks about (all, when it names none) never mention.
+        When none of them is mentioned there, and one is an acronym or is mentioned in another
+        partnership's documents (so it is a real thing those documents lack, not the user's own
+        capitalisation), no passage answers: abstain, showing where it is mentioned. Otherwise
+        each term missing from a partnership asked about by name, or from every document,
+        becomes a note on the answer (``ctx.notes``)."""
+        view = ctx.view
+        terms = view.mentions.resolved(named_terms(ctx.question, registry), view.glossary)
+        if not terms:
+            return None
+        everyone = sorted(set(view.partnership_names))
+        scope = [p for p in (ctx.scope or everyone) if p in everyone]
+        where = {t: view.mentions.mentioning(t, view.glossary) for t in terms}
+        absent = [t for t in terms if not set(where[t]) & set(scope)]
+        if scope and len(absent) == len(terms) and any(t.acronym or where[t] for t in absent):
+            elsewhere = sorted({p for t in absent for p in where[t]})
+            names = _and(t.text for t in absent)
+            whose = f"The {_and(scope)} documents in the index" if ctx.scope else "The indexed documents"
+            reason = f"{whose} don't mention {names}."
+            near: list[SearchHit] = []
+            if elsewhere:
+                reason += f" It is mentioned in {_possessive(elsewhere)} documents (below)."
+                found = self.searcher.search(ctx.question, k=self.settings.answer.passages,
+                                             filters=replace(ctx.filters, partnerships=elsewhere))
+                near = [h for h in found.hits if view.mentions.passage_mentions(h.text, h.trail, absent, view.glossary)][:2]
+            return self._abstain(ctx, reason, near=near, near_label=f"Where {names} is mentioned")
+        for t in terms:
+            lacking = [p for p in scope if p not in where[t]]
+            if ctx.scope and lacking and where[t]:
+                ctx.notes.append(f"The {_and(lacking)} documents don't mention {t.text}; "
+                                 f"{_possessive(where[t])} do.")
+            elif not where[t]:
+                ctx.notes.append(f"The indexed documents don't mention {t.text}.")
         return None
 
     def _work_not_yet_done(self, ctx: _Context, answering: list[X.Candidate]) -> str | None:
@@ -429,11 +471,14 @@ class AnswerQuestionPipeline:
                         f"not {text}.")
         return None
 
-    def _abstain(self, ctx: _Context, reason: str, *, nearby: bool = True) -> Answer:
+    def _abstain(self, ctx: _Context, reason: str, *, nearby: bool = True, near: list[SearchHit] | None = None,
+                 near_label: str = "The closest passages, which do not answer it") -> Answer:
+        """Say plainly that the documents don't answer, and why, with the passages nearest to it
+        (``near``: other passages to show instead, under ``near_label``)."""
         statements: list[Statement] = []
         citations: list[Citation] = []
         text = reason
-        near = ctx.result.hits[:2] if nearby else []
+        near = near if near is not None else ctx.result.hits[:2] if nearby else []
         if near:
             lines = []
             for h in near:
@@ -444,7 +489,7 @@ class AnswerQuestionPipeline:
                 citations.append(_citation(len(citations) + 1, c))
                 lines.append(f"- {h.partnership}, {h.document}" + (f" ({h.trail})" if h.trail else "") + f" [{len(citations)}]")
             if lines:
-                text += "\n\nThe closest passages, which do not answer it:\n" + "\n".join(lines)
+                text += f"\n\n{near_label}:\n" + "\n".join(lines)
         return Answer(question=ctx.question, answer=text, citations=citations, abstained=True, mode="extractive",
                       statements=statements, notes=[], partnerships_searched=ctx.result.partnerships_searched,
                       partnerships_with_evidence=[], cross=ctx.result.cross)
@@ -529,7 +574,7 @@ class AnswerQuestionPipeline:
 
     def _finish(self, ctx: _Context, statements: list[Statement], citations: list[Citation], mode: str,
                 notes: list[str], *, cross: bool) -> Answer:
-        notes = notes + self._document_notes(ctx, citations)
+        notes = ctx.notes + notes + self._document_notes(ctx, citations)
         with_evidence = list(dict.fromkeys(c.partnership for c in citations))
         searched = ctx.scope or ctx.result.partnerships_searched
         lead = ""
@@ -573,6 +618,17 @@ class AnswerQuestionPipeline:
 
             self._synthesiser = SynthesiseAnswer(self.settings.answer)
         return self._synthesiser
+
+
+def _and(items: Iterable[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _possessive(partnerships: Sequence[str]) -> str:
+    """"Birmingham's", "Dudley's and Walsall's"."""
+    return _and(f"{p}'s" for p in partnerships)
 
 
 def _partnership_words(ctx: _Context, registry: Any) -> set[str]:

@@ -36,6 +36,7 @@ rebuilt when the index changes.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ from index.embedding import Embedder, VectorCache
 from index.families import WordVectorCache, vocabulary, word_families
 from index.fusion import reciprocal_rank_fusion
 from index.hubness import passage_hubness
+from index.mentions import Mentions
 from index.query import QueryPlan, analyse, build_glossary
 from index.store import ChunkStore
 from ingest.models import unit_hash
@@ -153,6 +155,11 @@ class CorpusView:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @functools.cached_property
+    def mentions(self) -> Mentions:
+        """Which partnerships' documents mention a term (built on first use: the answer layer's)."""
+        return Mentions(self.texts, [str(m.get("trail", "")) for m in self.metas], [str(p) for p in self.partnership])
 
     def stored_sentence_vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
         """The vector each text was given at ingest as a sentence of some chunk (None if it

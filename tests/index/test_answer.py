@@ -1290,3 +1290,27 @@ def test_how_many_times_counts_what_is_done_not_times(indexed_document):
         "24 such disruptions. The partnership board met four times last year to review the plan.\n")
     a = rt.answerer.answer("How many times did partners in Northshire disrupt organised crime groups in January 2023?")
     assert not a.abstained and "24 such disruptions" in a.answer, a.answer
+
+
+def test_a_term_the_partnerships_asked_about_never_mention_is_not_answered_from_nearby_passages(shires):
+    # Southshire's documents never mention MARAC: its schools and hospital passages are no answer,
+    # and the user is shown where MARAC is mentioned (Northshire's plan)
+    a = shires.answerer.answer("What is MARAC, and who runs it in Southshire?")
+    assert a.abstained, a.answer
+    assert "The Southshire documents in the index don't mention MARAC" in a.answer
+    assert "Northshire's documents" in a.answer
+    assert a.citations and {c.partnership for c in a.citations} == {"Northshire"}
+    assert all("MARAC" in c.quote or "Multi-Agency Risk Assessment Conference" in c.quote for c in a.citations)
+    check_citations(shires, a)
+    # an acronym no document mentions, asked about everywhere
+    nowhere = shires.answerer.answer("What is MAPPA and who chairs it?")
+    assert nowhere.abstained and "The indexed documents don't mention MAPPA" in nowhere.answer
+    assert not nowhere.citations
+
+
+def test_a_term_missing_from_one_partnership_asked_about_is_noted(shires):
+    # Northshire's CCTV is answered; the "Reading Groups" it is asked about too are Eastshire's
+    a = shires.answerer.answer("How does Northshire use CCTV cameras and Reading Groups?")
+    assert not a.abstained and "£40,000" in a.answer, a.answer
+    assert "The Northshire documents don't mention Reading Groups; Eastshire's do." in a.notes
+    check_citations(shires, a)
