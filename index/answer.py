@@ -410,12 +410,17 @@ class AnswerQuestionPipeline:
         "How many strands of consultation ...": of the phrase after "of" as well ("Two key areas of
         consultation": the user's word for the parts, or what they are parts of), and "How many
         organisations does it list as Responsible Authorities?" of what they are listed as.
-        Otherwise any of the three rarest words of the clause the count is asked in ("... and by
-        how much has recorded crime gone up"), or of the whole question when that clause is bare
-        ("New Burdens funding - how much?").
+        Otherwise (a "how many" with no noun after it: "how many has it received in total?") any
+        of the three rarest words of the question from the count on ("... and by how much has
+        recorded crime gone up"), or of the whole question when that part is bare ("New Burdens
+        funding - how much?").
         Words the corpus never uses are the user's own ("headline priorities" for the
         documents' "five priorities") and are passed over."""
-        counted = _HOW_MANY.search(ctx.question)
+        # the noun phrase of the "how many" that asks the figure ("how many has it received in total, and how
+        # many times more requests came ...": none, so the words after it), else the question's first
+        # ("By what percentage did ... go up, and how many crimes ...")
+        asks_how = ctx.question[count.start():count.start() + 4].lower().startswith("how ")
+        counted = _HOW_MANY.match(ctx.question, count.start()) if asks_how else _HOW_MANY.search(ctx.question)
         clause = counted.group(1) if counted else ctx.question[count.start():]
         skip = _QUESTION_WORDS | _MONEY_WORDS  # "funding" is what a money question asks for (checked apart)
         if counted:

@@ -1314,3 +1314,11 @@ def test_a_term_missing_from_one_partnership_asked_about_is_noted(shires):
     assert not a.abstained and "£40,000" in a.answer, a.answer
     assert "The Northshire documents don't mention Reading Groups; Eastshire's do." in a.notes
     check_citations(shires, a)
+
+
+def test_how_many_without_a_noun_counts_what_follows_it_not_a_later_how_many(shires):
+    # "how many were there" names nothing counted: the words after it do ("knife crime offences"),
+    # not the second "how many" ("how many times more robberies came ...", of which no figure is given)
+    a = shires.answerer.answer("How many were there of knife crime offences in Northshire in 2021/22, "
+                               "and how many times more robberies came later?")
+    assert not a.abstained and "120" in a.answer, a.answer
