@@ -5,7 +5,9 @@
    partnership or area with no documents in the index, nothing above the relevance floor,
    a named partnership without evidence, a year no indexed document covers, a "how
    many" (or "what is the population/rate/cost") question whose evidence gives no figure
-   of what it asks about, or a "who"/"which organisation" question whose evidence names nobody.
+   of what it asks about, a "who"/"which organisation" question whose evidence names nobody,
+   a question asking for an email address, phone number or website that no passage gives, or
+   one naming an acronym or name the documents it asks about never mention (``index.mentions``).
 3. Compose the answer: extractive by default (``index.extractive``: exact sentences, one
    citation each, grouped by partnership for cross-partnership questions; each sentence is
    scored with the vector it was given at ingest, so only a few are embedded per answer), or LLM synthesis
@@ -102,6 +104,18 @@ _FREQUENCY = re.compile(r"\b(?:every\s+(?:\d+|two|three|four|five|six|eight|twel
 #: "On what date did the board approve ...?": asks for a day's date (the passages must give one; their
 #: short dated lines, "Cabinet 23 October 2019", are candidate sentences)
 _DATE_Q = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b", re.IGNORECASE)
+#: "What email address / phone number / website ...?": asks for contact details of one kind
+_CONTACT_Q = re.compile(r"\b(?:(e-?mail)(?:\s+address)?|(phone|telephone)(?:\s+number)?|(website|web\s+address|web\s+page|url))\b",
+                        re.IGNORECASE)
+#: the contact details of each kind a passage can give
+_CONTACT = (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+            re.compile(r"(?<!\d)(?:0\d{3,4}\s?\d{3}\s?\d{3,4}|\+44\s?\d[\d\s]{8,12})(?!\d)"),
+            re.compile(r"\bwww\.|https?://|\b[\w-]+\.(?:org|gov|com|co|net|police|nhs)(?:\.uk)?\b|\b[\w-]+\.uk\b", re.IGNORECASE))
+_CONTACT_KINDS = ("email address", "phone number", "website")
+#: what comes right before a contact detail the question asks for ("What email address ...", "is there a
+#: website ...", "What's the phone number ..."), not one it only mentions ("promoting the website")
+_ASKS_FOR = re.compile(r"(?:\b(?:what|which)(?:'s|’s|\s+is|\s+are|\s+was)?|\bis\s+there|\bgives?)\s+"
+                       r"(?:(?:the|a|an|any|their|its)\s+)?(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 #: "What did the national review conclude ...?": asks what a piece of work found (group 1: the work)
 _FINDINGS_Q = re.compile(r"\bwhat\s+did\s+(.{3,100}?)\s+(?:find|conclude|recommend|reveal|show|report\s+about)\b",
                          re.IGNORECASE)
@@ -302,6 +316,13 @@ class AnswerQuestionPipeline:
         if _DATE_Q.search(ctx.question) and not any(DAY_DATE.search(h.text) for h in ctx.evidence):
             return self._abstain(ctx, "The documents don't give that date: the passages that answer give no "
                                       "day's date at all.")
+        # "What email address should I use for ...?": no passage to answer from gives any email address
+        contact = _CONTACT_Q.search(ctx.question)
+        if contact and _ASKS_FOR.search(ctx.question[: contact.start()]):
+            kind = next(i for i, g in enumerate(contact.groups()) if g)
+            if not any(_CONTACT[kind].search(h.text) for h in ctx.evidence):
+                return self._abstain(ctx, f"The documents don't give that {_CONTACT_KINDS[kind]}: the passages that "
+                                          f"answer give none.")
         if _HOW_OFTEN_Q.match(ctx.question) and not self._stating_frequency(ctx, answering):
             return self._abstain(ctx, "The documents don't say how often: the passages that mention it give no "
                                       "frequency for it.")

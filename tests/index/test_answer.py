@@ -66,6 +66,7 @@ Community Safety Plan 2014-2017
 Libraries
 
 The library service extended opening hours and introduced e-book lending for residents of Eastshire. Reading groups meet in every branch library on Tuesday evenings. Eight mobile library vans visit the villages each week. A new central library is planned to open in 2019.
+Residents can reach the library service on 01632 960123 or at libraries@eastshire.example.org.
 
 Bins
 
@@ -280,6 +281,8 @@ def test_a_disagreement_is_shown_only_when_the_question_asks_about_its_measure(s
     ("What proportion of Northshire's knife crime offences were robberies?", "give no proportion"),
     # "on what date": no passage gives a day's date ("2023-2026" is a period)
     ("On what date was the Southshire strategy on knife crime in schools signed off?", "don't give that date"),
+    # a contact detail no passage gives (the passages about the MARAC give no email address at all)
+    ("What email address should I use to contact the Northshire MARAC?", "don't give that email address"),
     # what a piece of work found, where the documents only say it is planned ("is planned to open in 2019")
     ("What did the new central library in Eastshire report about visitor numbers?", "only as planned"),
 ])
@@ -1322,3 +1325,13 @@ def test_how_many_without_a_noun_counts_what_follows_it_not_a_later_how_many(shi
     a = shires.answerer.answer("How many were there of knife crime offences in Northshire in 2021/22, "
                                "and how many times more robberies came later?")
     assert not a.abstained and "120" in a.answer, a.answer
+
+
+def test_a_contact_detail_is_given_where_a_passage_has_one(shires):
+    phone = shires.answerer.answer("What's the phone number for the Eastshire library service?")
+    assert not phone.abstained and "01632 960123" in phone.answer, phone.answer
+    email = shires.answerer.answer("What email address reaches the Eastshire library service?")
+    assert not email.abstained and "libraries@eastshire.example.org" in email.answer, email.answer
+    # a question that mentions a website without asking for one is not refused for want of one
+    mention = shires.answerer.answer("Besides the partnership website, how do Northshire schools teach weapons awareness?")
+    assert not mention.abstained and "weapons awareness lessons" in mention.answer, mention.answer
