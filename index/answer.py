@@ -87,6 +87,16 @@ _PHRASE_END = re.compile(r"\s+(?:who|that|in|at|for|on|of|to|and|or|with|within|
 #: "What is the name of X's coordinator?": the role is the noun phrase's last word
 _NAME_OF_Q = re.compile(r"\b(?:what(?:'s|\s+is|\s+was|\s+are)\s+the\s+names?\s+of|name)\s+(?:the\s+|a\s+|an\s+)?"
                         r"([\w'’ -]+?)(?=\s+(?:who|that|in|at|for|on|of)\b|\s*[?.]|\s*$)", re.IGNORECASE)
+#: the people a "what is the name of ...?" question can ask about: it is answered by a person's name
+#: ("Cllr Jane Smith"), not by a title ("the Chief Executive", "Leader of the Council")
+_PERSON_ROLES = token_set({"executive", "commissioner", "commissioners", "coordinator", "co-ordinator", "member",
+                           "members", "chair", "chairs", "chairman", "chairperson", "officer", "officers", "lead", "leads",
+                           "leader", "manager", "head", "director", "inspector", "superintendent", "councillor",
+                           "councillors", "mayor", "minister", "secretary", "champion", "adviser", "advisor", "person",
+                           "people", "representative", "holder", "deputy", "vice"})
+#: a person's title before their name
+_TITLE = re.compile(r"\b(?:Councillor|Cllr|Mr|Mrs|Ms|Miss|Dr|Professor|Prof|Sir|Dame|Superintendent|Inspector|Sergeant|"
+                    r"Commander|Constable)\.?\s+[A-Z][a-z]")
 #: "Which organisation runs …?": a question answered by naming a body
 _WHICH_BODY_Q = re.compile(r"^\s*which\s+(organi[sz]ations?|compan(?:y|ies)|charit(?:y|ies)|providers?|agenc(?:y|ies)|"
                            r"firms?|contractors?|hospitals?|universit(?:y|ies)|colleges?)\b", re.IGNORECASE)
@@ -300,6 +310,12 @@ class AnswerQuestionPipeline:
         if role and not any(_names_role_holder(c, role, asked, bodies) for c in answering):
             return self._abstain(ctx, "The documents don't name who or what that is: the passages that mention it "
                                       "give no name.")
+        # "What is the name of the Chief Executive who signed it off?": a title ("signed off by the Chief
+        # Executive", "Leader of the Council") is no person's name
+        if (role and _asks_person_name(ctx.question)
+                and not any(_names_role_holder(c, role, asked, bodies, people=view.lower_words) for c in answering)):
+            return self._abstain(ctx, "The documents don't name that person: the passages that mention the role "
+                                      "give a title, not a name.")
         if (work := self._work_not_yet_done(ctx, answering)) is not None:
             return self._abstain(ctx, f"The documents mention {work} only as planned or under way: they give no "
                                       "findings from it.")
@@ -771,7 +787,29 @@ def _who_role(question: str) -> str | None:
     return tokens[0] if tokens else None
 
 
-def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Sequence[set[str]] = ()) -> bool:
+def _asks_person_name(question: str) -> bool:
+    """"What is the name of X's coordinator?", "What are the names of the two Youth PCCs?": the
+    name asked for is a person's (the noun phrase's head is a person: ``_PERSON_ROLES``)."""
+    named = _NAME_OF_Q.search(question)
+    head = tokenize(named.group(1).split()[-1]) if named else []
+    return bool(head) and head[0] in _PERSON_ROLES
+
+
+def _is_person(name: str, lower_words: frozenset[str]) -> bool:
+    """A name that is a person's: after a title ("Cllr Jane Smith"), or of two or three capitalised
+    words, none a role ("Chief Executive", "Shadow Leader") and none a word the documents use in
+    lower case ("Community Safety"): "Sue Haywood". A system's or place's name can pass for one
+    ("Liquid Logic"): the check errs towards answering."""
+    if _TITLE.search(name):
+        return True
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    return (2 <= len(words) <= 3 and all(w[:1].isupper() and not w.isupper() for w in words)
+            and not set(tokenize(name)) & _PERSON_ROLES  # "Chief Executive", "Shadow Leader": roles
+            and not any(w.lower().strip("'’") in lower_words for w in words))
+
+
+def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Sequence[set[str]] = (),
+                       people: frozenset[str] | None = None) -> bool:
     """The sentence (or its section heading) mentions the role and names someone the question
     (``asked``: its tokens) doesn't; a name in the heading counts only when the heading holds the
     role ("Chair: Cllr ..."). A role word inside a body's name ("National Network Coordinators
@@ -790,6 +828,8 @@ def _names_role_holder(c: X.Candidate, role: str, asked: set[str], bodies: Seque
     words = c.words | c.heading_words
     if any(not body <= words for body in bodies):
         return False
+    if people is not None:  # a person's name is asked for ("people": the words the documents use in lower case)
+        names = [n for n in names if _is_person(n, people)]
     return _names_beyond(names, asked)
 
 

@@ -157,6 +157,12 @@ class CorpusView:
         return len(self.ids)
 
     @functools.cached_property
+    def lower_words(self) -> frozenset[str]:
+        """The words the documents use in lower case ("leader", "executive"): a capitalised name
+        made of none of them is a person's or a place's, not a title (the answer layer's)."""
+        return frozenset(w for t in self.texts for w in re.findall(r"(?<![\w'’-])[a-z][a-z'’]*", t))
+
+    @functools.cached_property
     def mentions(self) -> Mentions:
         """Which partnerships' documents mention a term (built on first use: the answer layer's)."""
         return Mentions(self.texts, [str(m.get("trail", "")) for m in self.metas], [str(p) for p in self.partnership])
