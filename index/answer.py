@@ -421,11 +421,19 @@ class AnswerQuestionPipeline:
         proportion = bool(_PROPORTION_Q.match(ctx.question, count.start()))
         # "How many Responsible Authorities are there?": a line that introduces their list ("The
         # Responsible Authorities are: -" and its items) answers by the items it lists
-        listing = bool(_HOW_MANY.match(ctx.question, count.start())) and not money and not proportion
+        how_many = _HOW_MANY.match(ctx.question, count.start())
+        listing = bool(how_many) and not money and not proportion
+        # what is counted, up to its verb ("West Midlands Police High Impact Areas | are there ...")
+        counted = frozenset(tokenize(re.split(r"\s(?:are|is|were|was|do|does|did|has|have|had|will|can)\s",
+                                              ctx.question[count.end():], maxsplit=1)[0])) if how_many else frozenset()
         return [c for c in answering
                 if (c.states_figure_of(key) and (not money or any(is_money(f) for f in c.figures))
                     and (not proportion or _PROPORTION.search(c.text)))
-                or (listing and not c.figures and key & c.words and X.listed(c) >= 2)]
+                or (listing and not c.figures and key & c.words and X.listed(c) >= 2)
+                # "How many High Impact Areas are there?": "... a focus on the High Impact Areas. For
+                # Dudley Borough these areas are "Dudley Central" and Brierley Hill." names them
+                or (listing and not c.figures and X.named_items(c, counted) >= 2
+                    and key & (c.words | (_sentence_before(ctx.cands, c) if X.refers_back(c.text) else frozenset())))]
 
     def _body_asked_for(self, ctx: _Context) -> str | None:
         """"Which organisation won the contract to deliver ...?": the rarest word of the clause
@@ -692,6 +700,12 @@ def _citation(cid: int, c: X.Candidate) -> Citation:
     return Citation(id=cid, partnership=h.partnership, document=h.document, source=h.source, page=h.page,
                     section=h.section, quote=c.text, chunk_id=h.chunk_id, period=h.period, date=h.date,
                     doc_type=h.doc_type, start=c.start, end=c.end, chunk_text=h.text)
+
+
+def _sentence_before(cands: Sequence[X.Candidate], c: X.Candidate) -> frozenset[str]:
+    """The words of the candidate just before ``c`` in its passage (none if it is the first)."""
+    before = [o for o in cands if o.hit.chunk_id == c.hit.chunk_id and o.end <= c.start]
+    return max(before, key=lambda o: o.end).words if before else frozenset()
 
 
 def _rarest_terms(ctx: _Context, phrase: str, skip: frozenset[str]) -> list[str]:

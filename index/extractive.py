@@ -361,6 +361,30 @@ def listed(c: Candidate) -> int:
     return sum(d <= depths[0] for d in depths) if depths else 0
 
 
+#: an inline enumeration of names after its subject: "these areas are "Dudley Central" and Brierley Hill."
+_ENUMERATION = re.compile(r"\b([A-Za-z][\w'-]*)\s+(?:are|include|comprise)\s*:?\s+(.+?)[.;]?\s*$", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def named_items(c: Candidate, subjects: frozenset[str]) -> int:
+    """How many names a sentence enumerates inline as what one of ``subjects`` (tokens) are
+    ("For Dudley Borough these areas are "Dudley Central" and Brierley Hill." -> 2 for
+    "area"): the items after "<subject> are/include/comprise", each of them capitalised; 0 when
+    there is no such list, its subject is another, or an item is not a name."""
+    m = _ENUMERATION.search(c.text)
+    if not m or not set(tokenize(m.group(1))) & subjects:
+        return 0
+    items = [i.strip(" \"'“”‘’") for i in _ITEM_SPLIT.split(m.group(2))]
+    return len(items) if len(items) >= 2 and all(i[:1].isupper() for i in items) else 0
+
+
+def refers_back(text: str) -> bool:
+    """Whether a sentence opens by referring to what came before it ("These areas are ...",
+    "For Dudley Borough these areas are ...")."""
+    return bool(_REFERS_BACK.match(text)) or bool(re.search(r"\b(?:these|those|such)\s+\w+\s+(?:are|is|were|was|include)\b",
+                                                             text, re.IGNORECASE))
+
+
 def with_sequel(c: Candidate, max_words: int = 40) -> Candidate:
     """The candidate extended over the next sentence of its line when that one refers back to
     it ("... included in the new Liquid Logic recording system. This will enable us to

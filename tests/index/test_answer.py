@@ -54,6 +54,7 @@ Draft V0.3
 Serious violence
 
 Police officers based in secondary schools deliver lessons on knife crime and gang exploitation, and a violence intervention project works in the hospital emergency department.
+The partnership focuses its patrols on its priority wards. These wards are Millbrook and Eastgate.
 
 Foreword
 
@@ -1331,6 +1332,8 @@ def test_a_term_missing_from_one_partnership_asked_about_is_noted(shires):
     ("What email address reaches the Eastshire library service?", "libraries@eastshire.example.org"),
     # a question that mentions a website without asking for one is not refused for want of one
     ("Besides the partnership website, how do Northshire schools teach weapons awareness?", "weapons awareness lessons"),
+    # "how many" answered by names a sentence enumerates as what is counted ("These wards are ...")
+    ("How many priority wards does Southshire focus its patrols on?", "Millbrook and Eastgate"),
 ])
 def test_answers_what_the_documents_give(shires, question, expected):
     a = shires.answerer.answer(question)
@@ -1345,3 +1348,14 @@ def test_is_person_takes_names_and_titled_names_not_roles_or_common_words():
     assert not _is_person("Chief Executive", lower)  # a role
     assert not _is_person("Shadow Leader", lower)  # a role, and "leader" is a word
     assert not _is_person("Community Safety", lower) and not _is_person("DMBC Team", lower)
+
+
+def test_named_items_counts_an_inline_list_of_names_for_what_is_counted():
+    def count(text, subjects):
+        return X.named_items(_sentences(text)[text], frozenset(subjects))
+    areas = 'For Dudley Borough these areas are "Dudley Central" and Brierley Hill.'
+    assert count(areas, {"area"}) == 2
+    assert count(areas, {"crime"}) == 0  # a list of something else
+    assert count("The partners include Walsall Council, West Midlands Police, and Walsall Housing Group.", {"partner"}) == 3
+    assert count("These wards are busy and growing.", {"ward"}) == 0  # no names
+    assert count("Reducing Vulnerability (including Substance Misuse, Mental Health, Hate Crime)", {"crime"}) == 0
